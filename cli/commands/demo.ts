@@ -1,0 +1,83 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { shutdown } from '../../queues/runtime.ts';
+import { pipelineHandlers } from '../../queues/pipeline.ts';
+import { receiveFile } from '../../queues/stages/receive.ts';
+import { listCases } from '../../runner/store/cases.ts';
+import { finishRun } from '../../runner/store/runs.ts';
+import { getPosting } from '../../runner/store/postings.ts';
+import { readFileSync } from 'node:fs';
+import { REPO_ROOT, startFixtureErpProcess } from '../fixture-erp-process.ts';
+import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
+import { printStateCounts } from './status.ts';
+
+const DEMO_FILES = /\.(pdf|xml|png|jpe?g|tiff?)$/i;
+const DEMO_PASSWORD_ENV = 'RPA_DEMO_ERP_PASSWORD';
+
+/**
+ * `rpa demo`: the whole pipeline on the bundled invoices with embedded defaults: PGlite under
+ * ./data/demo, the in-process queue, and the fixture ERP started on a free port. Its state is
+ * kept, so a second run finds every invoice already done and posts nothing again.
+ */
+export async function runDemo(options: GlobalOptions & { files?: string }): Promise<void> {
+  const dataDir = path.resolve(options.dataDir ?? 'data/demo');
+  const erp = await startFixtureErpProcess(path.join(dataDir, 'erp', 'erp-data.json'));
+  process.env[DEMO_PASSWORD_ENV] = erp.password;
+  const config = configFrom(
+    { ...options, dataDir },
+    {
+      queue: { mode: 'in-process' },
+      targets: {
+        erp: {
+          system: 'fixture-erp',
+          baseUrl: erp.url,
+          user: 'bot',
+          password: { env: DEMO_PASSWORD_ENV },
+        },
+      },
+    },
+  );
+  const rt = await openRuntime({ ...config, databaseUrl: undefined }, 'demo');
+  try {
+    console.log(`Fixture ERP at ${erp.url}; data in ${dataDir}`);
+    await rt.queue.start(pipelineHandlers(rt));
+    const folder = path.resolve(options.files ?? path.join(REPO_ROOT, 'fixtures/demo'));
+    for (const name of readdirSync(folder)
+      .filter((n) => DEMO_FILES.test(n))
+      .sort()) {
+      const file = path.join(folder, name);
+      await receiveFile(rt, {
+        fileName: name,
+        bytes: readFileSync(file),
+        arrival: { channel: 'folder', ref: file, detail: { path: file } },
+      });
+    }
+    await rt.queue.waitUntilIdle();
+    await printDemoOutcome(rt);
+  } finally {
+    await shutdown(rt);
+    await erp.stop();
+  }
+}
+
+async function printDemoOutcome(rt: Awaited<ReturnType<typeof openRuntime>>): Promise<void> {
+  const cases = await listCases(rt.db);
+  const postedNow = [];
+  for (const c of cases) {
+    const posting = await getPosting(rt.db, c.id);
+    const isThisRun = c.runId === rt.runId;
+    if (c.state === 'posted' && isThisRun)
+      postedNow.push(`${c.id} ${c.fileName} -> ${posting?.erpDocumentNumber}`);
+    if (c.state === 'held' || c.state === 'failed') {
+      console.log(`  ${c.state}: ${c.id} ${c.fileName}  ${c.holdCode}: ${c.holdReason}`);
+    }
+  }
+  console.log(`Posted in this run: ${postedNow.length}`);
+  for (const line of postedNow) console.log(`  ${line}`);
+  const counts: Record<string, number> = {};
+  for (const c of cases) counts[c.state] = (counts[c.state] ?? 0) + 1;
+  printStateCounts(counts);
+  await finishRun(rt.db, rt.runId, { states: counts, posted: postedNow.length });
+  console.log(`Evidence: ${path.join(rt.config.dataDir, 'evidence', rt.runId)}`);
+  console.log(`Inspect a case with: rpa evidence CASE --data-dir ${rt.config.dataDir}`);
+}

@@ -1,0 +1,81 @@
+import { listAudit } from '../../runner/audit.ts';
+import { BusinessError } from '../../runner/errors.ts';
+import { plainFields } from '../../runner/invoice.ts';
+import { getCase } from '../../runner/store/cases.ts';
+import { listChecks } from '../../runner/store/checks.ts';
+import { listArrivals } from '../../runner/store/documents.ts';
+import { getPosting } from '../../runner/store/postings.ts';
+import { listSteps } from '../../runner/store/steps.ts';
+import type { Db } from '../../runner/store/db.ts';
+import { configFrom, type GlobalOptions, openStore } from '../open-runtime.ts';
+
+/** Everything recorded about one case, in the order an auditor reads it. */
+export async function collectEvidence(db: Db, caseId: string) {
+  const c = await getCase(db, caseId);
+  if (!c) throw new BusinessError('CASE_NOT_FOUND', `No case ${caseId}; see \`rpa status\``);
+  return {
+    case: {
+      id: c.id,
+      state: c.state,
+      holdCode: c.holdCode,
+      holdReason: c.holdReason,
+      documentKind: c.documentKind,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+    },
+    document: { sha256: c.sha256, fileName: c.fileName, original: c.storedPath },
+    arrivals: await listArrivals(db, c.sha256),
+    extraction: c.extraction && {
+      method: c.extraction.method,
+      warnings: c.extraction.warnings,
+      fields: plainFields(c.extraction.fields),
+      confidence: Object.fromEntries(
+        Object.entries(c.extraction.fields).map(([k, v]) => [k, v?.confidence]),
+      ),
+    },
+    checks: await listChecks(db, c.id),
+    posting: (await getPosting(db, c.id)) ?? null,
+    steps: await listSteps(db, c.id),
+    audit: await listAudit(db, c.id),
+  };
+}
+
+/** `rpa evidence CASE`: the case's data, checks, steps with screenshots, and audit events. */
+export async function showEvidence(caseId: string, options: GlobalOptions & { json?: boolean }) {
+  const db = await openStore(configFrom(options));
+  try {
+    const e = await collectEvidence(db, caseId);
+    if (options.json) {
+      console.log(JSON.stringify(e, null, 2));
+      return;
+    }
+    console.log(
+      `Case ${e.case.id}: ${e.case.state}${e.case.holdCode ? ` (${e.case.holdCode}: ${e.case.holdReason})` : ''}`,
+    );
+    console.log(
+      `Original: ${e.document.fileName}  sha256 ${e.document.sha256}\n  ${e.document.original}`,
+    );
+    for (const a of e.arrivals)
+      console.log(`Arrived: ${a.arrived_at} by ${a.channel} (${a.source_ref})`);
+    if (e.extraction) {
+      console.log(`Extraction (${e.extraction.method}):`);
+      for (const [k, v] of Object.entries(e.extraction.fields)) {
+        if (k === 'line_items') continue;
+        console.log(`  ${k.padEnd(16)} ${String(v)}  (confidence ${e.extraction.confidence[k]})`);
+      }
+    }
+    for (const c of e.checks) console.log(`Check ${c.result.padEnd(4)} ${c.rule}: ${c.reason}`);
+    if (e.posting)
+      console.log(
+        `Posting: ${e.posting.state} ${e.posting.erpDocumentNumber ?? ''} on ${e.posting.target}`,
+      );
+    for (const s of e.steps) {
+      console.log(
+        `Step ${s.step.padEnd(14)} ${s.status.padEnd(6)} ${s.durationMs} ms ${s.screenshotPath ?? ''}`,
+      );
+    }
+    for (const a of e.audit) console.log(`Audit #${a.seq} ${a.at} ${a.actor} ${a.action}`);
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { closeExtractors, extractDocument } from '../../bots/extract/index.ts';
+import { configFrom, type GlobalOptions, loggerFor } from '../open-runtime.ts';
+
+/**
+ * `rpa extract FILE`: the fields read from one document, under the corpus's field names,
+ * each with its confidence. Touches no store and no queue.
+ */
+export async function extractFile(
+  file: string,
+  options: GlobalOptions & { json?: boolean; xml: boolean },
+) {
+  const config = configFrom(options);
+  const logger = loggerFor({ ...config, log: { ...config.log, console: false } });
+  try {
+    const extraction = await extractDocument(
+      { bytes: new Uint8Array(readFileSync(file)), fileName: path.basename(file) },
+      {
+        ocrWorkers: config.extract.ocrWorkers,
+        ocrPageTimeoutMs: config.extract.ocrPageTimeoutMs,
+        ocrRenderScale: config.extract.ocrRenderScale,
+        readEmbeddedXml: options.xml,
+        logger,
+      },
+    );
+    const fields = Object.fromEntries(
+      Object.entries(extraction.fields).map(([k, v]) => [
+        k,
+        v && { value: v.value, confidence: v.confidence, source: v.source },
+      ]),
+    );
+    const out = {
+      file,
+      method: extraction.method,
+      documentKind: extraction.documentKind,
+      fields,
+      warnings: extraction.warnings,
+    };
+    if (options.json) {
+      console.log(JSON.stringify(out, null, 2));
+      return;
+    }
+    console.log(`${file}: ${extraction.documentKind} read by ${extraction.method}`);
+    for (const [k, v] of Object.entries(fields)) {
+      if (k === 'line_items' || !v) continue;
+      console.log(`  ${k.padEnd(16)} ${String(v.value).padEnd(40)} ${v.confidence.toFixed(2)}`);
+    }
+    const lines = extraction.fields.line_items?.value.length ?? 0;
+    console.log(`  line_items       ${lines} line(s)`);
+    for (const w of extraction.warnings) console.log(`  warning: ${w}`);
+  } finally {
+    await closeExtractors();
+  }
+}

@@ -1,0 +1,34 @@
+import { pipelineHandlers } from '../../queues/pipeline.ts';
+import { shutdown } from '../../queues/runtime.ts';
+import { pollSources } from '../../queues/sources.ts';
+import { messageOf } from '../../runner/errors.ts';
+import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
+import { resumeUnfinished } from './run.ts';
+
+/**
+ * `rpa worker`: consumes the stage queues until stopped (SIGINT/SIGTERM), and polls the
+ * sources every `pollSeconds` unless `--no-poll` (then another process feeds the queues).
+ */
+export async function runWorker(options: GlobalOptions & { poll: boolean; pollSeconds: string }) {
+  const rt = await openRuntime(configFrom(options), 'worker');
+  const pollMs = Number(options.pollSeconds) * 1000;
+  let isStopping = false;
+  const stop = async () => {
+    if (isStopping) return;
+    isStopping = true;
+    rt.logger.info('Worker stopping', { runId: rt.runId });
+    await shutdown(rt);
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  await rt.queue.start(pipelineHandlers(rt));
+  await resumeUnfinished(rt);
+  rt.logger.info('Worker started', { runId: rt.runId, queue: rt.queue.mode });
+  while (!isStopping && options.poll) {
+    await pollSources(rt).catch((e) =>
+      rt.logger.error('Source pass failed', { error: messageOf(e) }),
+    );
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

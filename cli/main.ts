@@ -1,0 +1,86 @@
+import { Command, Option } from 'commander';
+import { ConfigError } from '../config/load.ts';
+import { errorCodeOf, messageOf } from '../runner/errors.ts';
+import { verifyAudit } from './commands/audit.ts';
+import { runDemo } from './commands/demo.ts';
+import { showEvidence } from './commands/evidence.ts';
+import { extractFile } from './commands/extract.ts';
+import { ingestFiles } from './commands/ingest.ts';
+import { runOnce } from './commands/run.ts';
+import { showStatus } from './commands/status.ts';
+import { runWorker } from './commands/worker.ts';
+
+const program = new Command('rpa')
+  .description('Bot runner for the billing back office: capture, extract, validate, route, post.')
+  .option('-c, --config <file>', 'config file (YAML); default: $RPA_CONFIG or ./rpa.config.yaml')
+  .option('-d, --data-dir <dir>', 'data folder (originals, evidence, embedded database, logs)')
+  .option('-v, --verbose', 'debug logging')
+  .showHelpAfterError();
+
+/** Global options merged with the command's own. */
+function opts<T>(command: Command): T {
+  return command.optsWithGlobals() as T;
+}
+
+program
+  .command('demo')
+  .description('run the pipeline on the bundled invoices against the fixture ERP')
+  .option('--files <dir>', 'folder of invoices to use instead of fixtures/demo')
+  .action((_o, cmd) => runDemo(opts(cmd)));
+
+program
+  .command('run')
+  .description('one pass over all sources, then process until the queues are empty')
+  .action((_o, cmd) => runOnce(opts(cmd)));
+
+program
+  .command('worker')
+  .description('long-running: consume the stage queues and poll the sources')
+  .option('--no-poll', 'only consume the queues; another process polls the sources')
+  .option('--poll-seconds <n>', 'seconds between source passes', '60')
+  .action((_o, cmd) => runWorker(opts(cmd)));
+
+program
+  .command('ingest')
+  .description('take one-off files and process them now')
+  .argument('<files...>')
+  .action((files: string[], _o, cmd) => ingestFiles(files, opts(cmd)));
+
+program
+  .command('status')
+  .description('cases by state, and what is held and why')
+  .option('--json', 'machine-readable output')
+  .action((_o, cmd) => showStatus(opts(cmd)));
+
+program
+  .command('evidence')
+  .description("a case's data, checks, steps, screenshots and audit events")
+  .argument('<case>')
+  .option('--json', 'machine-readable output')
+  .action((caseId: string, _o, cmd) => showEvidence(caseId, opts(cmd)));
+
+program
+  .command('extract')
+  .description('read the fields of one document (no store, no queue)')
+  .argument('<file>')
+  .option('--json', 'machine-readable output')
+  .addOption(new Option('--no-xml', 'ignore an embedded e-invoice and read the visible text'))
+  .action((file: string, _o, cmd) => extractFile(file, opts(cmd)));
+
+program
+  .command('audit')
+  .description('audit trail tools')
+  .command('verify')
+  .description('check the hash chain; exits 1 at the first changed, removed or moved event')
+  .option('--json', 'machine-readable output')
+  .action((_o, cmd) => verifyAudit(opts(cmd)));
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  // Operators get the message and the stable code, not a stack trace.
+  const code = error instanceof ConfigError ? 'CONFIG_INVALID' : errorCodeOf(error);
+  console.error(`rpa: ${messageOf(error)} [${code}]`);
+  if (process.env.RPA_DEBUG) console.error(error);
+  process.exitCode = 2;
+}

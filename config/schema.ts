@@ -1,0 +1,146 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of the product, declared once: type, unit in the name, default. Unknown keys are
+ * errors (`strict`), so a typo in a config file stops the process instead of being ignored.
+ * Secrets never live here: a setting names the environment variable or file that holds one.
+ */
+const secretRef = z
+  .object({
+    env: z.string().optional().describe('environment variable holding the secret'),
+    file: z.string().optional().describe('file holding the secret (trailing newline dropped)'),
+  })
+  .strict()
+  .refine((ref) => ref.env || ref.file, 'name an env variable or a file');
+
+const mailbox = z
+  .object({
+    name: z.string().min(1),
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().positive().default(993),
+    secure: z.boolean().default(true),
+    user: z.string(),
+    password: secretRef,
+    folder: z.string().default('INBOX'),
+    processedFolder: z.string().default('Processed'),
+    rejectedFolder: z.string().default('Rejected'),
+  })
+  .strict();
+
+const dropFolder = z
+  .object({
+    path: z.string(),
+    /** Files are moved here once ingested, so the folder only shows what is still waiting. */
+    doneFolder: z.string().optional(),
+  })
+  .strict();
+
+const target = z
+  .object({
+    /** Selects the bot flow under bots/post/<system> and the maps under selectors/<system>/. */
+    system: z.string().default('fixture-erp'),
+    baseUrl: z.string().url(),
+    user: z.string(),
+    password: secretRef,
+    /** UI release; `auto` detects it from the login page. */
+    release: z.string().default('auto'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** Where originals, evidence, the embedded database and logs live. */
+    dataDir: z.string().default('./data'),
+    /** PostgreSQL server; unset means the embedded PGlite under dataDir/db. Env: DATABASE_URL. */
+    databaseUrl: z.string().optional(),
+    /** Redis for BullMQ; unset means the in-process queue. Env: REDIS_URL. */
+    redisUrl: z.string().optional(),
+    queue: z
+      .object({
+        /** `auto` uses BullMQ when redisUrl is set and answers, else the in-process queue. */
+        mode: z.enum(['auto', 'in-process', 'bullmq']).default('auto'),
+        prefix: z.string().default('rpa'),
+        attempts: z.number().int().min(1).default(3),
+        backoffMs: z.number().int().min(0).default(1000),
+        concurrency: z.number().int().min(1).default(2),
+        postConcurrency: z.number().int().min(1).default(1),
+      })
+      .strict()
+      .default({
+        mode: 'auto',
+        prefix: 'rpa',
+        attempts: 3,
+        backoffMs: 1000,
+        concurrency: 2,
+        postConcurrency: 1,
+      }),
+    sources: z
+      .object({
+        dropFolders: z.array(dropFolder).default([]),
+        mailboxes: z.array(mailbox).default([]),
+      })
+      .strict()
+      .default({ dropFolders: [], mailboxes: [] }),
+    intake: z
+      .object({
+        maxFileBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(25 * 1024 * 1024),
+      })
+      .strict()
+      .default({ maxFileBytes: 25 * 1024 * 1024 }),
+    extract: z
+      .object({
+        ocrWorkers: z.number().int().min(1).default(2),
+        ocrPageTimeoutMs: z.number().int().positive().default(60_000),
+        ocrRenderScale: z.number().positive().default(2),
+        minConfidence: z.number().min(0).max(1).default(0.5),
+      })
+      .strict()
+      .default({ ocrWorkers: 2, ocrPageTimeoutMs: 60_000, ocrRenderScale: 2, minConfidence: 0.5 }),
+    validate: z
+      .object({
+        /** Allowed difference between gross and net + tax, as a decimal string. */
+        totalsTolerance: z
+          .string()
+          .regex(/^\d+(\.\d+)?$/)
+          .default('0.01'),
+      })
+      .strict()
+      .default({ totalsTolerance: '0.01' }),
+    targets: z.record(z.string(), target).default({}),
+    /** Which entry of `targets` receives posted invoices. */
+    postTo: z.string().optional(),
+    browser: z
+      .object({
+        /** Chromium binary; unset tries Playwright's own browser, then /usr/bin/chromium. */
+        executablePath: z.string().optional(),
+        headless: z.boolean().default(true),
+        stepTimeoutMs: z.number().int().positive().default(15_000),
+      })
+      .strict()
+      .default({ headless: true, stepTimeoutMs: 15_000 }),
+    evidence: z
+      .object({
+        screenshots: z.boolean().default(true),
+      })
+      .strict()
+      .default({ screenshots: true }),
+    log: z
+      .object({
+        level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+        /** JSON lines; relative paths are under dataDir. */
+        file: z.string().default('logs/rpa.log'),
+        console: z.boolean().default(true),
+      })
+      .strict()
+      .default({ level: 'info', file: 'logs/rpa.log', console: true }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type MailboxConfig = z.infer<typeof mailbox>;
+export type TargetConfig = z.infer<typeof target>;
+export type SecretRef = z.infer<typeof secretRef>;

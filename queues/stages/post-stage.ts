@@ -1,0 +1,144 @@
+import {
+  openPostingSession,
+  type PostInvoice,
+  type PostResult,
+  type PostingSession,
+} from '../../bots/post/index.ts';
+import { readSecret } from '../../config/load.ts';
+import { appendAudit } from '../../runner/audit.ts';
+import { errorCodeOf, isRetryable, messageOf, SystemError } from '../../runner/errors.ts';
+import { plainFields } from '../../runner/invoice.ts';
+import { type CaseRecord, setCaseState } from '../../runner/store/cases.ts';
+import { ensurePosting, updatePosting } from '../../runner/store/postings.ts';
+import { type StepRow, saveSteps } from '../../runner/store/steps.ts';
+import type { StagePayload } from '../names.ts';
+import { evidenceDirFor, type Runtime } from '../runtime.ts';
+import { requireCase } from './extract-stage.ts';
+
+const sessions = new WeakMap<Runtime, Promise<PostingSession>>();
+
+/**
+ * Enters an approved case into the target system, exactly once. The ledger row is marked
+ * `submitting` before the bot starts; the bot itself first searches the target for the vendor
+ * and invoice number, so a retry after a crash or a lost response finds the earlier entry
+ * instead of typing it again.
+ */
+export async function runPostStage(rt: Runtime, payload: StagePayload): Promise<void> {
+  const c = await requireCase(rt, payload.caseId);
+  if (c.state !== 'approved' && c.state !== 'posting') return;
+  const targetName = targetNameOf(rt);
+  const posting = await ensurePosting(rt.db, c.id, targetName, idempotencyKeyOf(c));
+  if (posting.state === 'posted') {
+    await setCaseState(rt.db, c.id, 'posted');
+    return;
+  }
+  await rt.db.transaction(async (tx) => {
+    await updatePosting(tx, c.id, { state: 'submitting' }, true);
+    await setCaseState(tx, c.id, 'posting');
+  });
+  const result = await postWithLedger(rt, c, payload);
+  await rt.db.transaction(async (tx) => {
+    await saveSteps(tx, stepRows(c.id, payload.runId, result.steps));
+    await updatePosting(tx, c.id, { state: 'posted', erpDocumentNumber: result.erpDocumentNumber });
+    await setCaseState(tx, c.id, 'posted');
+    await appendAudit(tx, {
+      runId: payload.runId,
+      caseId: c.id,
+      actor: `bot:post-${targetName}`,
+      action: 'case.posted',
+      data: {
+        target: targetName,
+        erpDocumentNumber: result.erpDocumentNumber,
+        alreadyPosted: result.alreadyPosted,
+        release: result.release,
+        evidenceDir: evidenceDirFor(rt.config, payload.runId, c.id),
+      },
+    });
+  });
+  rt.logger.info('Invoice posted', {
+    runId: payload.runId,
+    caseId: c.id,
+    erp: targetName,
+    invoiceNumber: c.invoiceNumber ?? undefined,
+  });
+}
+
+async function postWithLedger(rt: Runtime, c: CaseRecord, payload: StagePayload) {
+  const session = await sessionFor(rt);
+  try {
+    return await session.post({
+      caseId: c.id,
+      runId: payload.runId,
+      invoice: postInvoiceOf(c),
+      originalPath: c.storedPath,
+      evidenceDir: evidenceDirFor(rt.config, payload.runId, c.id),
+    });
+  } catch (error) {
+    const steps = (error as { details?: { steps?: PostResult['steps'] } }).details?.steps ?? [];
+    await saveSteps(rt.db, stepRows(c.id, payload.runId, steps));
+    const state = isRetryable(error) ? 'unknown' : 'rejected';
+    await updatePosting(rt.db, c.id, {
+      state,
+      lastError: `${errorCodeOf(error)}: ${messageOf(error)}`,
+    });
+    if (errorCodeOf(error) === 'BROWSER_FAILED') forgetSession(rt);
+    throw error;
+  }
+}
+
+function sessionFor(rt: Runtime): Promise<PostingSession> {
+  const existing = sessions.get(rt);
+  if (existing) return existing;
+  const name = targetNameOf(rt);
+  const target = rt.config.targets[name]!;
+  const session = openPostingSession({
+    system: target.system,
+    baseUrl: target.baseUrl,
+    user: target.user,
+    password: readSecret(target.password),
+    release: target.release,
+    browser: rt.config.browser,
+    logger: rt.logger.child({ bot: `post-${target.system}`, erp: name }),
+  });
+  sessions.set(rt, session);
+  rt.closers.push(async () => (await session).close());
+  session.catch(() => forgetSession(rt));
+  return session;
+}
+
+function forgetSession(rt: Runtime): void {
+  const session = sessions.get(rt);
+  sessions.delete(rt);
+  void session?.then((s) => s.close()).catch(() => {});
+}
+
+function targetNameOf(rt: Runtime): string {
+  const name = rt.config.postTo ?? Object.keys(rt.config.targets)[0];
+  if (!name || !rt.config.targets[name]) {
+    throw new SystemError('CONFIG_INVALID', 'No posting target configured (targets / postTo)');
+  }
+  return name;
+}
+
+/** Vendor (VAT id, else name) and invoice number, normalised: one ERP entry per invoice. */
+function idempotencyKeyOf(c: CaseRecord): string {
+  return c.duplicateKey ?? `${c.sellerName ?? '?'}|${c.invoiceNumber ?? c.sha256}`;
+}
+
+function postInvoiceOf(c: CaseRecord): PostInvoice {
+  const f = plainFields(c.extraction!.fields) as Record<string, string>;
+  return {
+    ...f,
+    seller_name: f.seller_name ?? '',
+    invoice_number: f.invoice_number ?? '',
+    issue_date: f.issue_date ?? '',
+    currency: f.currency ?? '',
+    net_total: f.net_total ?? '',
+    tax_total: f.tax_total ?? '',
+    gross_total: f.gross_total ?? '',
+  } as PostInvoice;
+}
+
+function stepRows(caseId: string, runId: string, steps: PostResult['steps']): StepRow[] {
+  return steps.map((s) => ({ ...s, caseId, runId, bot: 'post' }));
+}

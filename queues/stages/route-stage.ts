@@ -1,0 +1,30 @@
+import { appendAudit } from '../../runner/audit.ts';
+import { setCaseState } from '../../runner/store/cases.ts';
+import type { StagePayload } from '../names.ts';
+import type { Runtime } from '../runtime.ts';
+import { requireCase } from './extract-stage.ts';
+
+/**
+ * Decides who must approve a validated case. This slice's policy: a case that passed every
+ * check is approved by the runner itself (touchless) and goes on to posting.
+ * TODO: approval chains and exceptions from the policy file (config/examples/policy.yaml, via
+ * bots/route); when they land this stage asks `routeCase` instead of approving everything.
+ */
+export async function runRouteStage(rt: Runtime, payload: StagePayload): Promise<void> {
+  const c = await requireCase(rt, payload.caseId);
+  if (c.state !== 'validated') {
+    if (c.state === 'approved') await rt.queue.enqueue('post', payload);
+    return;
+  }
+  await rt.db.transaction(async (tx) => {
+    await setCaseState(tx, c.id, 'approved');
+    await appendAudit(tx, {
+      runId: payload.runId,
+      caseId: c.id,
+      actor: 'bot:route',
+      action: 'case.approved',
+      data: { rule: 'auto-approve: every check passed' },
+    });
+  });
+  await rt.queue.enqueue('post', payload);
+}

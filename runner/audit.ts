@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import type { Db } from './store/db.ts';
+
+/**
+ * The audit trail: append-only events, each carrying the hash of the one before, so that a
+ * changed, removed or reordered event breaks the chain at a point `verifyAuditChain` can name.
+ */
+export interface AuditEventInput {
+  runId?: string;
+  caseId?: string;
+  /** A user name, or `bot:<name>` for the runner's own steps. */
+  actor: string;
+  action: string;
+  data?: Record<string, unknown>;
+}
+
+export interface AuditEvent extends Required<Omit<AuditEventInput, 'runId' | 'caseId'>> {
+  seq: number;
+  at: string;
+  runId: string | null;
+  caseId: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+const GENESIS_HASH = '0'.repeat(64);
+/** Appends are serialised across processes by this advisory lock, held to the end of the tx. */
+const AUDIT_LOCK_ID = 7_304_212;
+
+export function hashEvent(prevHash: string, e: Omit<AuditEvent, 'seq' | 'hash' | 'prevHash'>) {
+  const body = canonicalJson([prevHash, e.at, e.runId, e.caseId, e.actor, e.action, e.data]);
+  return createHash('sha256').update(body).digest('hex');
+}
+
+/** JSON with object keys sorted: jsonb does not keep key order, and the hash must not care. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** Appends one event; call it inside the transaction that makes the change it records. */
+export async function appendAudit(db: Db, input: AuditEventInput): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_ID]);
+    const [last] = await tx.query<{ hash: string }>(
+      'SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+    );
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const event = {
+      at: new Date().toISOString(),
+      runId: input.runId ?? null,
+      caseId: input.caseId ?? null,
+      actor: input.actor,
+      action: input.action,
+      data: input.data ?? {},
+    };
+    await tx.query(
+      `INSERT INTO audit_events (at, run_id, case_id, actor, action, data, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        event.at,
+        event.runId,
+        event.caseId,
+        event.actor,
+        event.action,
+        event.data,
+        prevHash,
+        hashEvent(prevHash, event),
+      ],
+    );
+  });
+}
+
+export async function listAudit(db: Db, caseId?: string): Promise<AuditEvent[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT seq, at, run_id, case_id, actor, action, data, prev_hash, hash FROM audit_events
+     ${caseId ? 'WHERE case_id = $1' : ''} ORDER BY seq`,
+    caseId ? [caseId] : [],
+  );
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    at: String(r.at),
+    runId: (r.run_id as string | null) ?? null,
+    caseId: (r.case_id as string | null) ?? null,
+    actor: String(r.actor),
+    action: String(r.action),
+    data: r.data as Record<string, unknown>,
+    prevHash: String(r.prev_hash),
+    hash: String(r.hash),
+  }));
+}
+
+export interface AuditVerdict {
+  isIntact: boolean;
+  eventCount: number;
+  /** The first event whose content or position no longer matches the chain. */
+  firstBrokenSeq?: number;
+  problem?: string;
+}
+
+export async function verifyAuditChain(db: Db): Promise<AuditVerdict> {
+  const events = await listAudit(db);
+  let prevHash = GENESIS_HASH;
+  for (const event of events) {
+    if (event.prevHash !== prevHash) {
+      return broken(events.length, event.seq, 'an event before it was changed, removed or moved');
+    }
+    if (hashEvent(prevHash, event) !== event.hash) {
+      return broken(events.length, event.seq, 'its content was changed');
+    }
+    prevHash = event.hash;
+  }
+  return { isIntact: true, eventCount: events.length };
+}
+
+function broken(eventCount: number, seq: number, problem: string): AuditVerdict {
+  return { isIntact: false, eventCount, firstBrokenSeq: seq, problem };
+}

@@ -1,0 +1,26 @@
+/**
+ * The names of the facts a log line may carry. Messages are short fixed sentences; everything
+ * that varies goes into one of these fields, so logs can be filtered by run, case or step.
+ */
+export interface LogFields {
+  runId?: string;
+  caseId?: string;
+  jobId?: string;
+  queue?: string;
+  bot?: string;
+  attempt?: number;
+  invoiceNumber?: string;
+  vendor?: string;
+  erp?: string;
+  selectorMapVersion?: string;
+  step?: string;
+  durationMs?: number;
+  code?: string;
+  evidencePath?: string;
+  mailbox?: string;
+  sha256?: string;
+  file?: string;
+  count?: number;
+  element?: string;
+  error?: string;
+}
