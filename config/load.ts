@@ -29,11 +29,11 @@ function setNested(raw: Record<string, unknown>, keys: string[], value: unknown)
 
 /**
  * Reads the config file (YAML or JSON), applies environment overrides and validates the result.
- * With no file, embedded defaults are used. Relative paths in the result are resolved against
+ * With no file (`null`: do not look for one), embedded defaults are used. Relative paths in the result are resolved against
  * the file's folder (or the working directory when there is no file).
  */
 export function loadConfig(
-  filePath?: string,
+  filePath?: string | null,
   env: NodeJS.ProcessEnv = process.env,
   overrides: Record<string, unknown> = {},
 ): Config {
@@ -54,6 +54,10 @@ export function loadConfig(
   }
   const base = file ? path.dirname(path.resolve(file)) : process.cwd();
   return resolvePaths(parsed.data, base);
+}
+
+function defaultConfigFile(): string | undefined {
+  return existsSync('rpa.config.yaml') ? 'rpa.config.yaml' : undefined;
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

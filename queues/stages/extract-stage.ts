@@ -1,5 +1,5 @@
 import { closeExtractors, extractDocument } from '../../bots/extract/index.ts';
-import { duplicateKey } from '../../bots/validate/index.ts';
+import { duplicateKey, sellerKey } from '../../bots/validate/index.ts';
 import { appendAudit } from '../../runner/audit.ts';
 import { BusinessError } from '../../runner/errors.ts';
 import {
@@ -39,13 +39,14 @@ export async function runExtractStage(rt: Runtime, payload: StagePayload): Promi
     },
   );
   const fields = extraction.fields;
-  const key = duplicateKey({
+  const identity = {
     seller_name: fields.seller_name?.value,
     seller_vat_id: fields.seller_vat_id?.value,
     invoice_number: fields.invoice_number?.value,
-  });
+  };
+  const keys = { duplicateKey: duplicateKey(identity), sellerKey: sellerKey(identity) };
   await rt.db.transaction(async (tx) => {
-    await saveExtraction(tx, c.id, extraction, key);
+    await saveExtraction(tx, c.id, extraction, keys);
     await setCaseState(tx, c.id, 'extracted');
     await appendAudit(tx, {
       runId: payload.runId,

@@ -71,5 +71,6 @@ function toEarlier(c: CaseRecord): EarlierInvoice {
     grossTotal: f?.gross_total?.value,
     currency: f?.currency?.value,
     issueDate: f?.issue_date?.value,
+    documentKind: c.documentKind ?? undefined,
   };
 }

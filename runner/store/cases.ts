@@ -26,6 +26,7 @@ export interface CaseRecord {
   grossTotal: string | null;
   currency: string | null;
   duplicateKey: string | null;
+  sellerKey: string | null;
   holdCode: string | null;
   holdReason: string | null;
   runId: string;
@@ -76,16 +77,25 @@ export async function setCaseState(
   );
 }
 
+/** Keys the duplicate and history rules look earlier cases up by. */
+export interface CaseKeys {
+  /** Seller + normalised invoice number. */
+  duplicateKey: string | null;
+  /** The seller alone (VAT id, else normalised name). */
+  sellerKey: string | null;
+}
+
 export async function saveExtraction(
   db: Db,
   caseId: string,
   extraction: Extraction,
-  duplicateKey: string | null,
+  keys: CaseKeys,
 ): Promise<void> {
   const f = extraction.fields;
   await db.query(
     `UPDATE cases SET extraction = $2, document_kind = $3, seller_name = $4, invoice_number = $5,
-       gross_total = $6, currency = $7, duplicate_key = $8, updated_at = $9 WHERE id = $1`,
+       gross_total = $6, currency = $7, duplicate_key = $8, seller_key = $9, updated_at = $10
+     WHERE id = $1`,
     [
       caseId,
       extraction,
@@ -94,19 +104,23 @@ export async function saveExtraction(
       f.invoice_number?.value ?? null,
       f.gross_total?.value ?? null,
       f.currency?.value ?? null,
-      duplicateKey,
+      keys.duplicateKey,
+      keys.sellerKey,
       new Date().toISOString(),
     ],
   );
 }
 
-/** Cases created before `caseId` that may be the same invoice (same duplicate key or amount). */
+/**
+ * Cases created before `c` that the duplicate and history rules compare it with: the same
+ * seller, the same duplicate key, or the same amount in the same currency.
+ */
 export async function listEarlierCandidates(db: Db, c: CaseRecord): Promise<CaseRecord[]> {
   const rows = await db.query(
     `${SELECT_CASE} WHERE c.created_seq < $1 AND c.extraction IS NOT NULL
-       AND (c.duplicate_key = $2 OR (c.gross_total = $3 AND c.currency = $4))
+       AND (c.seller_key = $2 OR c.duplicate_key = $3 OR (c.gross_total = $4 AND c.currency = $5))
      ORDER BY c.created_seq`,
-    [c.createdSeq, c.duplicateKey, c.grossTotal, c.currency],
+    [c.createdSeq, c.sellerKey, c.duplicateKey, c.grossTotal, c.currency],
   );
   return rows.map(toCase);
 }
@@ -123,6 +137,7 @@ function toCase(r: Record<string, unknown>): CaseRecord {
     grossTotal: (r.gross_total as string | null) ?? null,
     currency: (r.currency as string | null) ?? null,
     duplicateKey: (r.duplicate_key as string | null) ?? null,
+    sellerKey: (r.seller_key as string | null) ?? null,
     holdCode: (r.hold_code as string | null) ?? null,
     holdReason: (r.hold_reason as string | null) ?? null,
     runId: String(r.run_id),

@@ -104,6 +104,10 @@ const MIGRATIONS: string[] = [
     summary jsonb
   );
   `,
+  `
+  ALTER TABLE cases ADD COLUMN seller_key text;
+  CREATE INDEX cases_seller_key ON cases (seller_key);
+  `,
 ];
 
 /** Serialises concurrent migrations from several workers on one PostgreSQL server. */

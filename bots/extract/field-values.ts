@@ -1,0 +1,72 @@
+import { Decimal } from 'decimal.js';
+import type { FieldSource, HeaderField, InvoiceFields, LineItem } from '../../runner/invoice.ts';
+import { formatMoney } from '../../runner/money.ts';
+
+/** Plain header values and lines, before confidences are attached. */
+export type PlainFields = { [K in HeaderField]?: string | undefined } & { line_items?: LineItem[] };
+
+/** Money as the corpus writes it: "1234.50"; unit prices keep extra precision. */
+export function money(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return formatMoney(text.trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/** Quantities as minimal decimal strings: "20.000" -> "20". */
+export function quantity(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return new Decimal(text.trim()).toFixed();
+  } catch {
+    return undefined;
+  }
+}
+
+export function compact(text: string | undefined): string | undefined {
+  const out = text?.replace(/\s+/g, '');
+  return out ? out : undefined;
+}
+
+/** Country code, two check digits, 11-30 alphanumerics: the shape of every IBAN. */
+export function isIbanShaped(text: string): boolean {
+  return /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(text);
+}
+
+/** Uppercased, spaces removed, and only when it passes the ISO 13616 mod-97 check. */
+export function validIban(text: string | undefined): string | undefined {
+  const iban = compact(text)?.toUpperCase();
+  if (!iban || !isIbanShaped(iban)) return undefined;
+  const digits = (iban.slice(4) + iban.slice(0, 4)).replace(/[A-Z]/g, (c) =>
+    String(c.charCodeAt(0) - 55),
+  );
+  let rest = 0;
+  for (const d of digits) rest = (rest * 10 + Number(d)) % 97;
+  return rest === 1 ? iban : undefined;
+}
+
+/** CII format 102 "20180305" (and plain ISO dates) to "2018-03-05". */
+export function compactDate(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const t = text.trim();
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(t);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
+}
+
+/** Attaches one confidence and source to every present value. */
+export function withConfidence(
+  plain: PlainFields,
+  source: FieldSource,
+  confidence: number,
+): InvoiceFields {
+  const fields: InvoiceFields = {};
+  const target = fields as Record<string, unknown>;
+  for (const [name, value] of Object.entries(plain)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    target[name] = { value, confidence, source };
+  }
+  return fields;
+}

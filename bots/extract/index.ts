@@ -1,0 +1,145 @@
+import { BusinessError, errorCodeOf } from '../../runner/errors.ts';
+import type { Extraction, ExtractionMethod } from '../../runner/invoice.ts';
+import type { Logger } from '../../runner/logger.ts';
+import { readEInvoice } from './e-invoice-reader.ts';
+import { withConfidence } from './field-values.ts';
+import { detectFileType } from './file-type.ts';
+import type { PagedLine } from './label-search.ts';
+import { OcrPool } from './ocr-pool.ts';
+import { openPdf, pdfAttachments } from './pdf-document.ts';
+import { renderPagePng } from './pdf-render.ts';
+import { readPdfText } from './pdf-text-reader.ts';
+import { readTextFields } from './text-fields.ts';
+
+export interface ExtractOptions {
+  /** Number of tesseract.js workers in the shared pool; fixed when the pool is first made. */
+  ocrWorkers: number;
+  /** Longest time one page may take in OCR before OCR_FAILED, in milliseconds. */
+  ocrPageTimeoutMs: number;
+  /** Render scale for image-only PDF pages before OCR; 1 = 72 dpi, 3 ≈ 216 dpi. */
+  ocrRenderScale: number;
+  logger: Logger;
+  /** Read a Factur-X / ZUGFeRD / XRechnung XML attached to a PDF. Default true. */
+  readEmbeddedXml?: boolean;
+}
+
+export interface ExtractInput {
+  bytes: Uint8Array;
+  fileName: string;
+  mediaType?: string;
+}
+
+/** OCR text is less certain than a text layer: its confidences are scaled by this. */
+const OCR_CONFIDENCE_SCALE = 0.8;
+const EMBEDDED_XML_NAME = /\.xml$/i;
+
+let pool: OcrPool | undefined;
+
+function ocrPool(options: ExtractOptions): OcrPool {
+  pool ??= new OcrPool(Math.max(1, options.ocrWorkers), options.logger);
+  return pool;
+}
+
+/** Terminates the OCR worker pool so that a process can exit; the next OCR starts a new one. */
+export async function closeExtractors(): Promise<void> {
+  const current = pool;
+  pool = undefined;
+  await current?.close();
+}
+
+/**
+ * Reads an invoice file: e-invoice XML exactly; a PDF through its embedded e-invoice, else its
+ * text layer, with OCR for pages that have none; PNG/JPEG by OCR.
+ * @throws BusinessError FILE_UNREADABLE, UNSUPPORTED_FILE, NO_TEXT, XML_UNSAFE, XML_INVALID
+ * @throws SystemError OCR_FAILED when a page exceeds `ocrPageTimeoutMs` or OCR breaks
+ */
+export async function extractDocument(
+  input: ExtractInput,
+  options: ExtractOptions,
+): Promise<Extraction> {
+  const type = detectFileType(input.bytes, input.fileName, input.mediaType);
+  const logger = options.logger.child({ file: input.fileName, bot: 'extract' });
+  if (type === 'xml') return fromXml(input.bytes, input.fileName, 'xml');
+  if (type === 'pdf') return fromPdf(input, options, logger);
+  const lines = await ocrPool(options).recognize(
+    input.bytes,
+    1,
+    input.fileName,
+    options.ocrPageTimeoutMs,
+  );
+  return fromLines(lines, 'ocr', 1, input.fileName, []);
+}
+
+function fromXml(bytes: Uint8Array, fileName: string, origin: 'xml' | 'pdf'): Extraction {
+  const invoice = readEInvoice(bytes, fileName);
+  const method: ExtractionMethod = origin === 'pdf' ? 'facturx' : invoice.syntax;
+  return {
+    method,
+    documentKind: invoice.kind,
+    fields: withConfidence(invoice.fields, 'xml', 1),
+    pageCount: origin === 'pdf' ? 0 : 1,
+    warnings: [],
+  };
+}
+
+async function fromPdf(input: ExtractInput, options: ExtractOptions, logger: Logger) {
+  const doc = await openPdf(input.bytes, input.fileName);
+  try {
+    const warnings: string[] = [];
+    if (options.readEmbeddedXml !== false) {
+      const embedded = await readEmbedded(doc, input.fileName, warnings, logger);
+      if (embedded) return { ...embedded, pageCount: doc.numPages };
+    }
+    const { lines, textlessPages } = await readPdfText(doc);
+    for (const page of textlessPages) {
+      const png = await renderPagePng(doc, page, options.ocrRenderScale);
+      lines.push(
+        ...(await ocrPool(options).recognize(png, page, input.fileName, options.ocrPageTimeoutMs)),
+      );
+      warnings.push(`OCR on page ${page}`);
+    }
+    lines.sort((a, b) => a.page - b.page);
+    const method = textlessPages.length === doc.numPages ? 'ocr' : 'pdf-text';
+    return fromLines(lines, method, doc.numPages, input.fileName, warnings);
+  } finally {
+    await doc.destroy();
+  }
+}
+
+async function readEmbedded(
+  doc: Awaited<ReturnType<typeof openPdf>>,
+  fileName: string,
+  warnings: string[],
+  logger: Logger,
+): Promise<Extraction | undefined> {
+  const attachments = (await pdfAttachments(doc)).filter((a) => EMBEDDED_XML_NAME.test(a.fileName));
+  for (const attachment of attachments) {
+    try {
+      return fromXml(attachment.content, `${fileName}#${attachment.fileName}`, 'pdf');
+    } catch (error) {
+      const code = errorCodeOf(error);
+      if (code !== 'XML_UNSAFE' && code !== 'XML_INVALID') throw error;
+      warnings.push(`embedded XML ${attachment.fileName} ignored: ${code}`);
+      logger.warn('embedded XML ignored', { code, element: attachment.fileName });
+    }
+  }
+  return undefined;
+}
+
+function fromLines(
+  lines: PagedLine[],
+  method: ExtractionMethod,
+  pageCount: number,
+  fileName: string,
+  warnings: string[],
+): Extraction {
+  if (lines.every((l) => l.text.trim() === '')) {
+    throw new BusinessError('NO_TEXT', `${fileName}: no text could be read from the document`, {
+      details: { file: fileName },
+    });
+  }
+  const isOcr = method === 'ocr' || warnings.some((w) => w.startsWith('OCR'));
+  const source = method === 'ocr' ? 'ocr' : 'text';
+  const { fields, kind } = readTextFields(lines, source, isOcr ? OCR_CONFIDENCE_SCALE : 1);
+  return { method, documentKind: kind, fields, pageCount, warnings };
+}

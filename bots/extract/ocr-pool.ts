@@ -1,0 +1,134 @@
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { createWorker, OEM, type Worker } from 'tesseract.js';
+import { SystemError } from '../../runner/errors.ts';
+import type { Logger } from '../../runner/logger.ts';
+import type { PagedLine } from './label-search.ts';
+
+const require = createRequire(import.meta.url);
+
+/** English data shipped in @tesseract.js-data/eng, so no language file is ever downloaded. */
+const LANG_PATH = path.join(
+  path.dirname(require.resolve('@tesseract.js-data/eng/package.json')),
+  '4.0.0',
+);
+const CACHE_PATH = path.join(os.tmpdir(), 'rpa-tesseract-cache');
+
+interface Word {
+  text: string;
+  bbox: { x0: number; y0: number; x1: number; y1: number };
+}
+
+/**
+ * A fixed set of tesseract.js workers, created on first use and reused for every page. A page
+ * that takes longer than the limit fails with OCR_FAILED and its worker is replaced, because a
+ * stuck worker cannot be interrupted any other way.
+ */
+export class OcrPool {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: Array<(worker: Worker) => void> = [];
+  private created = 0;
+  private closed = false;
+
+  constructor(
+    private readonly size: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Recognises one image (PNG/JPEG bytes) into text lines tagged with `page`. */
+  async recognize(
+    image: Uint8Array,
+    page: number,
+    fileName: string,
+    pageTimeoutMs: number,
+  ): Promise<PagedLine[]> {
+    const worker = await this.acquire();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      const fail = () => reject(new Error(`no result after ${pageTimeoutMs} ms`));
+      timer = setTimeout(fail, pageTimeoutMs);
+    });
+    try {
+      const result = await Promise.race([
+        worker.recognize(Buffer.from(image), {}, { blocks: true, text: true }),
+        timeout,
+      ]);
+      this.release(worker);
+      return linesOf(result.data.blocks ?? [], page);
+    } catch (error) {
+      await this.discard(worker);
+      throw new SystemError('OCR_FAILED', `${fileName}: OCR failed on page ${page}`, {
+        cause: error,
+        details: { file: fileName, page },
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const workers = this.idle.splice(0);
+    await Promise.all(workers.map((w) => w.terminate().catch(() => undefined)));
+  }
+
+  private async acquire(): Promise<Worker> {
+    const ready = this.idle.pop();
+    if (ready) return ready;
+    if (this.created < this.size) {
+      this.created++;
+      try {
+        return await createWorker('eng', OEM.LSTM_ONLY, {
+          langPath: LANG_PATH,
+          gzip: true,
+          cachePath: CACHE_PATH,
+        });
+      } catch (error) {
+        this.created--;
+        throw new SystemError('OCR_FAILED', 'the OCR engine could not start', { cause: error });
+      }
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(worker: Worker): void {
+    const next = this.waiting.shift();
+    if (next) next(worker);
+    else if (this.closed) void worker.terminate();
+    else this.idle.push(worker);
+  }
+
+  private async discard(worker: Worker): Promise<void> {
+    this.created--;
+    this.logger.warn('OCR worker replaced after a failed page', { count: this.created });
+    await worker.terminate().catch(() => undefined);
+    const next = this.waiting.shift();
+    if (next) void this.acquire().then(next);
+  }
+}
+
+// Words further apart than about one line height are separate cells ("Total    12.50").
+function linesOf(
+  blocks: Array<{ paragraphs: Array<{ lines: Array<{ words: Word[] }> }> }>,
+  page: number,
+): PagedLine[] {
+  const out: PagedLine[] = [];
+  for (const line of blocks.flatMap((b) => b.paragraphs.flatMap((p) => p.lines))) {
+    const words = line.words.filter((w) => w.text.trim() !== '');
+    if (words.length === 0) continue;
+    const height = Math.max(...words.map((w) => w.bbox.y1 - w.bbox.y0), 1);
+    const cells: string[] = [];
+    const cellX: number[] = [];
+    let end = Number.NEGATIVE_INFINITY;
+    for (const word of words) {
+      if (cells.length === 0 || word.bbox.x0 - end > height * 1.2) {
+        cells.push(word.text);
+        cellX.push(word.bbox.x0);
+      } else cells[cells.length - 1] += ` ${word.text}`;
+      end = word.bbox.x1;
+    }
+    out.push({ page, text: cells.join('  '), cells, cellX });
+  }
+  return out;
+}

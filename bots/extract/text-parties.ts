@@ -1,0 +1,78 @@
+import type { Hit, PagedLine } from './label-search.ts';
+
+const SELLER_BLOCK =
+  /^(?:verkäufer|seller|supplier|vendeur|fournisseur|vendedor|fornitore|leverancier)\b:?$/i;
+const BUYER_BLOCK =
+  /^(?:käufer(?:\/leistungsempfänger)?|buyer|bill\s+to|billed\s+to|invoice\s+to|client|acheteur|comprador|cliente|klant)\s*:?$/i;
+const INLINE_SELLER =
+  /^(?:sold\s+by|firmenname|raison\s+sociale|razón\s+social|ragione\s+sociale)\s*:?\s*(.+)$/i;
+const INLINE_BUYER = /^(?:attn|bill\s+to|kunde|client|cliente)\s*:\s*(.+)$/i;
+const SKIP_IN_BLOCK = /^(?:nummer|number|globale|global|kennung|id|gln|n°)\b/i;
+const LEGAL_FORM =
+  /\b(?:GmbH|AG|SARL|SAS|SA|S\.A\.|Ltd\.?|Limited|Inc\.?|B\.V\.|N\.V\.|S\.L\.|S\.p\.A\.|S\.r\.l\.|Srl|LLC|KG|a\.G\.|e\.K\.)(?=$|[\s,.])/;
+
+/** Seller and buyer names: from labelled blocks first, a company-looking line second. */
+export function readParties(lines: PagedLine[]): Record<string, Hit | undefined> {
+  return {
+    seller_name:
+      inlineName(lines, INLINE_SELLER) ?? blockName(lines, SELLER_BLOCK) ?? legalName(lines),
+    buyer_name: blockName(lines, BUYER_BLOCK) ?? inlineName(lines, INLINE_BUYER),
+  };
+}
+
+function clean(name: string): string {
+  return name
+    .replace(/^name\s*:\s*/i, '')
+    .replace(/[,;:]+$/, '')
+    .trim();
+}
+
+function inlineName(lines: PagedLine[], pattern: RegExp): Hit | undefined {
+  for (const line of lines) {
+    for (const cell of line.cells) {
+      const name = pattern.exec(cell)?.[1];
+      if (name && /[A-Za-z]{2}/.test(name)) {
+        return { value: clean(name), confidence: 0.7, page: line.page };
+      }
+    }
+  }
+  return undefined;
+}
+
+// "Verkäufer" then "Nummer: ..." then "Name: Lieferant GmbH": the first line of the block
+// that is not an identifier is the name; a "Name:" line beats it.
+function blockName(lines: PagedLine[], header: RegExp): Hit | undefined {
+  for (const [i, line] of lines.entries()) {
+    const c = line.cells.findIndex((cell) => header.test(cell));
+    if (c < 0) continue;
+    const x = line.cellX[c] ?? 0;
+    for (const next of lines.slice(i + 1, i + 6)) {
+      if (next.page !== line.page) break;
+      const k = next.cells.findIndex((cell) => /^name\s*:/i.test(cell));
+      const value = k < 0 ? '' : clean(next.cells[k] ?? '') || clean(next.cells[k + 1] ?? '');
+      if (value) return { value, confidence: 0.75, page: line.page };
+    }
+    const candidate = lines
+      .slice(i + 1, i + 4)
+      .flatMap((l) => l.cells.map((cell, k) => ({ cell, x: l.cellX[k] ?? 0 })))
+      .find(
+        (e) => Math.abs(e.x - x) < 80 && !SKIP_IN_BLOCK.test(e.cell) && /[A-Za-z]{2}/.test(e.cell),
+      );
+    if (candidate) return { value: clean(candidate.cell), confidence: 0.6, page: line.page };
+  }
+  return undefined;
+}
+
+function legalName(lines: PagedLine[]): Hit | undefined {
+  for (const line of lines.slice(0, 40)) {
+    for (const cell of line.cells) {
+      if (!LEGAL_FORM.test(cell) || cell.length > 80) continue;
+      const name = cell.split(/\s[-–●|]\s/)[0] ?? cell;
+      return { value: clean(name), confidence: 0.45, page: line.page };
+    }
+  }
+  const first = lines[0];
+  return first
+    ? { value: clean(first.cells[0] ?? ''), confidence: 0.3, page: first.page }
+    : undefined;
+}

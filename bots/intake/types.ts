@@ -1,0 +1,39 @@
+/**
+ * What every intake (mail, folder, command line) hands on: the original bytes with a safe name
+ * and where they came from. The lead's store keeps the bytes by SHA-256, so handing the same
+ * file twice is harmless.
+ */
+export interface IncomingFile {
+  /** Safe to use as a file name: no path parts, no control characters, at most 200 bytes. */
+  fileName: string;
+  bytes: Buffer;
+  /** One of {@link INVOICE_MEDIA_TYPES}, sniffed from the bytes. */
+  mediaType: string;
+  source: FileSource;
+}
+
+export type FileSource = MailSource | FolderSource | CliSource;
+
+/** Identifies one mail for good: UIDVALIDITY + UID name it on the server, Message-ID anywhere. */
+export interface MailSource {
+  kind: 'mail';
+  /** The configured mailbox name (not the IMAP folder). */
+  mailbox: string;
+  uidValidity: string;
+  uid: number;
+  messageId: string;
+  from?: string;
+  subject?: string;
+}
+
+export interface FolderSource {
+  kind: 'folder';
+  /** Absolute path the file had when it was picked up. */
+  path: string;
+}
+
+export interface CliSource {
+  kind: 'cli';
+  /** Absolute path given on the command line. */
+  path: string;
+}

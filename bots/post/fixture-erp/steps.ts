@@ -1,0 +1,186 @@
+import { BusinessError, SystemError } from '../../../runner/errors.ts';
+import type { LineItem } from '../../../runner/invoice.ts';
+import {
+  clickAndExpectPage,
+  clickForNextPage,
+  describeOutcome,
+  enterValue,
+  openPage,
+} from '../page-actions.ts';
+import type { PostContext, SessionContext } from '../types.ts';
+import { formatAmount, formatDate, sameKey } from './format.ts';
+
+/** Opens the ERP and signs in unless the session is still alive. */
+export async function ensureLoggedIn(ctx: SessionContext): Promise<void> {
+  const { page, selectors: sel } = ctx;
+  await openPage(page, ctx.baseUrl, ctx.timeoutMs);
+  const user = await sel.probe(page, 'login.user');
+  if (!user) return;
+  ctx.logger.info('logging in');
+  await user.fill(ctx.user);
+  // fill() types the secret into the field without it ever passing through a log line; the
+  // map masks the field in screenshots as well.
+  await (await sel.resolve(page, 'login.password')).fill(ctx.password);
+  await clickAndExpectPage(page, await sel.resolve(page, 'login.submit'), ctx.timeoutMs, 'login');
+  if (await sel.probe(page, 'login.user')) {
+    const shown = await readError(ctx);
+    throw new SystemError('TARGET_LOGIN_FAILED', `login as ${ctx.user} refused: ${shown}`);
+  }
+}
+
+/** After a page change: a login form here means the ERP ended the session under us. */
+async function assertStillLoggedIn(ctx: SessionContext, where: string): Promise<void> {
+  if (await ctx.selectors.probe(ctx.page, 'login.user')) {
+    throw new SystemError('SESSION_EXPIRED', `the ERP asked to log in again at ${where}`);
+  }
+}
+
+async function readError(ctx: SessionContext): Promise<string> {
+  const box = await ctx.selectors.probe(ctx.page, 'page.error_message');
+  return box ? ((await box.textContent()) ?? '').trim() : '(no message shown)';
+}
+
+async function go(ctx: SessionContext, element: string, where: string): Promise<void> {
+  const target = await ctx.selectors.resolve(ctx.page, element);
+  await clickAndExpectPage(ctx.page, target, ctx.timeoutMs, where);
+  await assertStillLoggedIn(ctx, where);
+}
+
+/** Searches posted invoices; returns the document number of an exact vendor + number match. */
+export async function searchPosted(
+  ctx: SessionContext,
+  vendor: string,
+  invoiceNumber: string,
+): Promise<string | null> {
+  const { page, selectors: sel } = ctx;
+  await go(ctx, 'menu.invoice_search', 'search screen');
+  await (await sel.resolve(page, 'search.vendor')).fill(vendor);
+  await (await sel.resolve(page, 'search.invoice_number')).fill(invoiceNumber);
+  await go(ctx, 'search.submit', 'search results');
+  await sel.resolve(page, 'search.results');
+  // The ERP's filter is "contains"; only an exact key is the same invoice.
+  for (const row of await sel.all(page, 'search.result_row')) {
+    const cell = async (name: string) =>
+      ((await (await sel.resolve(row, name)).textContent()) ?? '').trim();
+    if (!sameKey(await cell('search.result_vendor'), vendor)) continue;
+    if (!sameKey(await cell('search.result_invoice_number'), invoiceNumber)) continue;
+    return cell('search.result_document_number');
+  }
+  return null;
+}
+
+export async function findExisting(ctx: PostContext): Promise<'stop' | undefined> {
+  const { invoice } = ctx.request;
+  const found = await searchPosted(ctx, invoice.seller_name, invoice.invoice_number);
+  if (!found) return undefined;
+  ctx.logger.info('invoice already posted; entering nothing');
+  ctx.outcome = { erpDocumentNumber: found, alreadyPosted: true };
+  return 'stop';
+}
+
+export async function openEntryForm(ctx: PostContext): Promise<undefined> {
+  await go(ctx, 'menu.invoice_entry', 'invoice entry');
+  await ctx.selectors.resolve(ctx.page, 'invoice.vendor_name');
+  return undefined;
+}
+
+export async function fillHeader(ctx: PostContext): Promise<undefined> {
+  const inv = ctx.request.invoice;
+  const f = ctx.selectors.map.formats;
+  const values: Array<[string, string | undefined]> = [
+    ['invoice.vendor_name', inv.seller_name],
+    ['invoice.vendor_vat_id', inv.seller_vat_id],
+    ['invoice.invoice_number', inv.invoice_number],
+    ['invoice.issue_date', formatDate(inv.issue_date, f)],
+    ['invoice.due_date', inv.due_date && formatDate(inv.due_date, f)],
+    ['invoice.currency', inv.currency],
+    ['invoice.net_total', formatAmount(inv.net_total, f)],
+    ['invoice.tax_total', formatAmount(inv.tax_total, f)],
+    ['invoice.gross_total', formatAmount(inv.gross_total, f)],
+    ['invoice.order_reference', inv.order_reference],
+  ];
+  for (const [element, value] of values) {
+    if (value === undefined || value === '') continue;
+    await enterValue(await ctx.selectors.resolve(ctx.page, element), value);
+  }
+  return undefined;
+}
+
+export async function fillLines(ctx: PostContext): Promise<undefined> {
+  const lines = ctx.request.invoice.line_items ?? [];
+  for (const [row, line] of lines.entries()) {
+    // The form opens with one empty row; every further row comes from "add line".
+    if (row > 0) await (await ctx.selectors.resolve(ctx.page, 'invoice.add_line')).click();
+    await fillLine(ctx, row, line);
+  }
+  return undefined;
+}
+
+async function fillLine(ctx: PostContext, row: number, line: LineItem): Promise<void> {
+  const f = ctx.selectors.map.formats;
+  const values: Array<[string, string | undefined]> = [
+    ['line.description', line.description],
+    ['line.quantity', line.quantity && formatAmount(line.quantity, f)],
+    ['line.unit_price', line.unit_price && formatAmount(line.unit_price, f)],
+    ['line.line_total', line.line_total && formatAmount(line.line_total, f)],
+  ];
+  for (const [element, value] of values) {
+    if (value === undefined || value === '') continue;
+    await (await ctx.selectors.resolve(ctx.page, element, { row })).fill(value);
+  }
+}
+
+export async function attachOriginal(ctx: PostContext): Promise<undefined> {
+  const input = await ctx.selectors.resolve(ctx.page, 'invoice.original_file');
+  await input.setInputFiles(ctx.request.originalPath);
+  return undefined;
+}
+
+/**
+ * Saves. From the click on, the ERP may have stored the invoice even if no answer comes, so
+ * every fault here is POSTING_UNKNOWN: the retry must search before it enters anything again.
+ */
+export async function save(ctx: PostContext): Promise<undefined> {
+  const { page, selectors: sel } = ctx;
+  let trigger = await sel.resolve(page, 'invoice.save');
+  if (sel.has('invoice.confirm_save')) {
+    await trigger.click();
+    trigger = await sel.resolve(page, 'invoice.confirm_save');
+  }
+  const outcome = await clickForNextPage(page, trigger, ctx.timeoutMs);
+  if (outcome.kind === 'timeout') await stopLoading(ctx);
+  if (outcome.kind !== 'page' || outcome.status >= 500) {
+    throw new SystemError(
+      'POSTING_UNKNOWN',
+      `save of ${describeInvoice(ctx)}: ${describeOutcome(outcome)}`,
+    );
+  }
+  await assertStillLoggedIn(ctx, 'save');
+  if (await sel.probe(page, 'invoice.document_number')) return undefined;
+  const shown = await readError(ctx);
+  throw new BusinessError('TARGET_REJECTED', shown, {
+    details: { invoiceNumber: ctx.request.invoice.invoice_number },
+  });
+}
+
+export async function readDocumentNumber(ctx: PostContext): Promise<undefined> {
+  const label = await ctx.selectors.resolve(ctx.page, 'invoice.document_number');
+  const text = ((await label.textContent()) ?? '').trim();
+  if (!text)
+    throw new SystemError(
+      'POSTING_UNKNOWN',
+      `no document number shown for ${describeInvoice(ctx)}`,
+    );
+  ctx.outcome = { erpDocumentNumber: text, alreadyPosted: false };
+  return undefined;
+}
+
+/** Ends a page load that will never finish, so the evidence of the form can still be taken. */
+async function stopLoading(ctx: PostContext): Promise<void> {
+  await ctx.page.evaluate(() => window.stop()).catch(() => {});
+}
+
+function describeInvoice(ctx: PostContext): string {
+  const inv = ctx.request.invoice;
+  return `invoice ${inv.invoice_number} of ${inv.seller_name}`;
+}

@@ -1,0 +1,9 @@
+export {
+  canAct,
+  canApprove,
+  type CaseAction,
+  type HistoryEntry,
+  type SodVerdict,
+} from './segregation.ts';
+export { loadPolicy, type Policy } from './load-policy.ts';
+export { delegateOf, type RouteDecision, type RouteInput, routeCase } from './route-case.ts';

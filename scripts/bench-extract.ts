@@ -1,0 +1,163 @@
+/**
+ * Extraction benchmark over the shared corpus: per kind and field, the share of expected
+ * values read exactly, and the time per page; beside it, on the same pages in the same run,
+ * native `pdftotext -layout` (text PDFs) and native `tesseract` (images) fed to the same field
+ * reader, with time ratios. Usage: `tsx scripts/bench-extract.ts [--json] [--workers N]`.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import type { PagedLine } from '../bots/extract/label-search.ts';
+import { closeExtractors, extractDocument } from '../bots/extract/index.ts';
+import { readTextFields } from '../bots/extract/text-fields.ts';
+import { plainFields } from '../runner/invoice.ts';
+import { silentLogger } from '../runner/logger.ts';
+import { type CorpusEntry, listCorpus, scoreFields } from './lib/corpus.ts';
+
+const run = promisify(execFile);
+const asJson = process.argv.includes('--json');
+const workersArg = process.argv.indexOf('--workers');
+const workers = workersArg > 0 ? Number(process.argv[workersArg + 1]) : 2;
+const options = {
+  ocrWorkers: workers,
+  ocrPageTimeoutMs: 120_000,
+  ocrRenderScale: 3,
+  logger: silentLogger,
+};
+
+interface Tally {
+  [field: string]: { hits: number; total: number };
+}
+interface KindReport {
+  kind: string;
+  files: number;
+  pages: number;
+  msPerPage: number;
+  fields: Tally;
+  reference?: { tool: string; msPerPage: number; fields: Tally; timeRatio: number };
+}
+
+function add(tally: Tally, actual: Record<string, unknown>, expected: Record<string, unknown>) {
+  for (const s of scoreFields(actual, expected)) {
+    const t = tally[s.field] ?? { hits: 0, total: 0 };
+    t.total++;
+    if (s.hit) t.hits++;
+    tally[s.field] = t;
+  }
+}
+
+/** Runs `task` over the entries with at most `limit` at a time; returns elapsed ms. */
+async function timed<T>(entries: T[], limit: number, task: (e: T) => Promise<void>) {
+  const start = performance.now();
+  const queue = [...entries];
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let e = queue.shift(); e !== undefined; e = queue.shift()) await task(e);
+    }),
+  );
+  return performance.now() - start;
+}
+
+function linesOfPlainText(text: string, splitter: RegExp): PagedLine[] {
+  return text.split('\f').flatMap((pageText, p) =>
+    pageText
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((line) => {
+        const cells: string[] = [];
+        const cellX: number[] = [];
+        for (const m of line.matchAll(splitter)) {
+          cells.push(m[0].trim());
+          cellX.push((m.index ?? 0) * 5);
+        }
+        return { page: p + 1, text: cells.join('  '), cells, cellX };
+      }),
+  );
+}
+
+async function nativeReference(kind: string, entries: CorpusEntry[], tally: Tally) {
+  const isImage = kind.startsWith('image');
+  const tool = isImage ? 'tesseract' : 'pdftotext';
+  const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
+  const ms = await timed(entries, isImage ? workers : 1, async (e) => {
+    const args = isImage ? [e.path, 'stdout', '-l', 'eng'] : ['-layout', e.path, '-'];
+    const { stdout } = await run(tool, args, { env, maxBuffer: 64 * 1024 * 1024 });
+    const lines = linesOfPlainText(stdout, isImage ? /\S.*\S|\S/g : /\S+(?: \S+)*/g);
+    add(tally, plainFields(readTextFields(lines, isImage ? 'ocr' : 'text').fields), e.expected);
+  });
+  return { tool, ms };
+}
+
+async function benchKind(kind: string, entries: CorpusEntry[], readEmbeddedXml: boolean) {
+  const tally: Tally = {};
+  let pages = 0;
+  const limit = kind.startsWith('image') ? workers : 1;
+  const ms = await timed(entries, limit, async (e) => {
+    const input = { bytes: readFileSync(e.path), fileName: e.path };
+    const result = await extractDocument(input, { ...options, readEmbeddedXml });
+    pages += Math.max(1, result.pageCount);
+    add(tally, plainFields(result.fields), e.expected);
+  });
+  const report: KindReport = {
+    kind,
+    files: entries.length,
+    pages,
+    msPerPage: ms / pages,
+    fields: tally,
+  };
+  const isTextual =
+    kind === 'text-pdf' || kind.includes('facturx-pdf (text') || kind.startsWith('image');
+  if (isTextual) {
+    const refTally: Tally = {};
+    const ref = await nativeReference(kind, entries, refTally);
+    const refPerPage = ref.ms / pages;
+    report.reference = {
+      tool: ref.tool,
+      msPerPage: refPerPage,
+      fields: refTally,
+      timeRatio: report.msPerPage / refPerPage,
+    };
+  }
+  return report;
+}
+
+function percent(t: { hits: number; total: number } | undefined): string {
+  return t ? `${((100 * t.hits) / t.total).toFixed(0)}% (${t.hits}/${t.total})` : '-';
+}
+
+function print(report: KindReport) {
+  const ref = report.reference;
+  console.log(
+    `\n## ${report.kind}: ${report.files} files, ${report.pages} pages, ${report.msPerPage.toFixed(0)} ms/page`,
+  );
+  if (ref)
+    console.log(
+      `   reference ${ref.tool}: ${ref.msPerPage.toFixed(0)} ms/page, ours/native time ratio ${ref.timeRatio.toFixed(2)}`,
+    );
+  for (const [field, t] of Object.entries(report.fields)) {
+    const refText = ref ? `   native ${percent(ref.fields[field])}` : '';
+    console.log(`   ${field.padEnd(16)} ${percent(t).padEnd(14)}${refText}`);
+  }
+}
+
+const corpus = listCorpus();
+const plan: Array<[string, CorpusEntry[], boolean]> = [
+  ['xml-ubl', corpus.filter((e) => e.kind === 'xml-ubl'), true],
+  ['xml-cii', corpus.filter((e) => e.kind === 'xml-cii'), true],
+  ['facturx-pdf', corpus.filter((e) => e.kind === 'facturx-pdf'), true],
+  ['facturx-pdf (text layer)', corpus.filter((e) => e.kind === 'facturx-pdf'), false],
+  ['text-pdf', corpus.filter((e) => e.kind === 'text-pdf'), true],
+  ['image-render', corpus.filter((e) => e.kind === 'image-render'), true],
+  ['image-scan', corpus.filter((e) => e.kind === 'image-scan'), true],
+];
+const reports: KindReport[] = [];
+try {
+  for (const [kind, entries, embedded] of plan) {
+    const report = await benchKind(kind, entries, embedded);
+    reports.push(report);
+    if (!asJson) print(report);
+  }
+} finally {
+  await closeExtractors();
+}
+if (asJson) console.log(JSON.stringify({ workers, reports }, null, 2));
