@@ -9,10 +9,15 @@ const seen: string[] = [];
 const stop = new AbortController();
 const log = createLogger({ level: 'debug', console: true });
 const w = watchMailbox({ name: 'w', host: s.host, port: s.port, secure: false, user: 'poll', password: 'pw', folder: 'INBOX', processedFolder: 'Processed', rejectedFolder: 'Rejected' } as any,
-  async (_f, m) => { seen.push(m.messageId); return 'accepted'; }, new MemoryCursorStore(), log, { signal: stop.signal, useIdle: false, pollIntervalMs: 200, reconnectDelayMs: 20 });
+  async (_f, m) => { seen.push(m.messageId); return 'accepted'; }, new MemoryCursorStore(), log.child({}), { signal: stop.signal, pollIntervalMs: 600000, reconnectDelayMs: 20 });
 w.catch(e => console.log('WATCH FAILED', e));
 console.log('before write'); const m = await writeMail('pdf', 12); console.log('written');
 await appendMail(s, 'poll', 'pw', 'INBOX', m.raw);
+await new Promise(r => setTimeout(r, 1500));
+console.log('seen', seen);
+console.log('KICK'); await s.kick('poll');
+const m2 = await writeMail('xml', 12);
+await appendMail(s, 'poll', 'pw', 'INBOX', m2.raw); console.log('appended 2');
 await new Promise(r => setTimeout(r, 1500));
 console.log('seen', seen);
 stop.abort(); await w; await s.stop();

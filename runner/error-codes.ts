@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   NOT_AN_INVOICE: { kind: 'business', text: 'the document is not an invoice' },
   TARGET_REJECTED: { kind: 'business', text: 'the target system rejected the entry' },
   CASE_NOT_FOUND: { kind: 'business', text: 'no such case' },
+  APPROVAL_REQUIRED: { kind: 'business', text: 'the case waits for a person to approve it' },
   INVALID_ARGUMENT: { kind: 'business', text: 'an argument is invalid' },
   SELECTOR_MAP_INVALID: { kind: 'system', text: 'a selector map is missing or invalid' },
   RELEASE_UNKNOWN: { kind: 'system', text: 'the UI release of the target matches no selector map' },

@@ -1,5 +1,7 @@
 import type { DocumentKind, FieldSource, InvoiceFields } from '../../runner/invoice.ts';
+import { corroborate } from './corroborate.ts';
 import { validIban } from './field-values.ts';
+import { readLineItems } from './line-items.ts';
 import { findLabelled, type Hit, type PagedLine } from './label-search.ts';
 import { readParties } from './text-parties.ts';
 import {
@@ -50,6 +52,8 @@ export function readTextFields(
   hits['seller_vat_id'] = findVatId(lines);
   hits['iban'] = findIban(lines);
   Object.assign(hits, readParties(lines));
+  corroborate(hits, lines, ISO_CURRENCIES);
+  const items = readLineItems(lines, hits['net_total']?.value);
   const kind = documentKindOfText(fullText);
   if (kind === 'credit-note') unsignTotals(hits);
   const fields: InvoiceFields = {};
@@ -62,6 +66,10 @@ export function readTextFields(
       source,
       page: hit.page,
     };
+  }
+  if (items) {
+    const confidence = Math.round(items.confidence * confidenceScale * 100) / 100;
+    fields.line_items = { value: items.value, confidence, source, page: items.page };
   }
   return { fields, kind };
 }

@@ -18,7 +18,7 @@ const NO = String.raw`(?:n[°ºo]\.?|nr\.?|no\.?|number|nummer|num[eé]ro|#)`;
 
 export const INVOICE_NUMBER_PATTERNS: RegExp[] = [
   new RegExp(
-    String.raw`(?:[a-zäöü]*rechnung|invoice|facture|factura|fattura|factuur|avoir|gutschrift|credit\s?note)(?:s?-?nr\.?|s?nummer|number)?(?![a-zäöüé])\)?\s*(?:\([^)]{0,40}\)\s*)*(?:${NO}(?![a-z]))?[\s:#.]*([A-Z0-9][\w\-/.|]*)`,
+    String.raw`(?:[a-zäöü]*rechnung|invoice|facture|factura|fattura|factuur|avoir|gutschrift|credit\s?note)(?:s?-?nr\.?|s?nummer|number|no\.)?(?![a-zäöüé])\)?\s*(?:\([^)]{0,40}\)\s*)*(?:${NO}(?![a-z]))?[\s:#.]*([A-Z0-9][\w\-/.|]*)`,
     'i',
   ),
   new RegExp(
@@ -73,6 +73,7 @@ export const NET_TOTAL: LabelSet = {
     /total\s+ht|montant\s+(?:eur\s+)?ht|total\s+hors\s+tax/i,
     /net\s+total|total\s+net|total\s+excl|subtotal\s+excl|exclusief\s+btw|totaal\s+excl/i,
     /base\s+imponible|imponibile|totale\s+imponibile|subtotal|sub-total|zwischensumme/i,
+    /nettobetrag|netto(?:summe)?\b|totaal\s+netto|net(?:\s+amount)?(?=\s*(?:eur|usd|gbp|chf)?\s*:?\s*(?: {2}|$))/i,
   ],
   confidence: 0.75,
 };
@@ -83,7 +84,7 @@ export const TAX_TOTAL: LabelSet = {
     /total\s+(?:des\s+)?taxes|total\s+tva|montant\s+tva/i,
     /tax\s+total|vat\s+total|total\s+(?:vat|tax)|sales\s+tax/i,
     /totale\s+iva|total\s+iva|btw\s+totaal/i,
-    /(?:tax|vat|tva|btw|iva|mwst|ust)\.?\b(?:\s*\(?\d+[.,]?\d*\s*%\)?)?\s*(?:\*|:|$|\s)/i,
+    /(?:tax|vat|tva|btw|iva|mwst|ust)\b\.?(?!\s*(?:id|no|nr|number|reg|#|-?nummer|-?id|intra))(?:\s*\(?\d+[.,]?\d*\s*%\)?)?\s*(?:\*|:|$|\s)/i,
   ],
   confidence: 0.75,
 };
@@ -91,10 +92,11 @@ export const TAX_TOTAL: LabelSet = {
 export const ORDER_REFERENCE: LabelSet = {
   labels: [
     /purchase\s+order(?:\s+(?:no|number))?|po\s+(?:number|no\.?|#)|your\s+order|order\s+(?:id|number|no\.?)/i,
-    /bestellnummer|bestellung(?:\s+nr\.?)?|ihre\s+bestellung/i,
+    /bestellnummer|bestellnr\.?|bestellung(?:\s+nr\.?)?|ihre\s+bestellung/i,
     /n°\s+(?:de\s+)?bon\s+de\s+commande|bon\s+de\s+commande|n°\s+de\s+commande/i,
     /n[uú]mero\s+de\s+pedido|pedido|ordine\s+n|numero\s+ordine/i,
     /ordernummer|bestelnummer|inkoopordernummer/i,
+    /po\b\.?(?!\s*box)/i,
   ],
   confidence: 0.75,
 };

@@ -1,9 +1,12 @@
 import type { Hit, PagedLine } from './label-search.ts';
+import { BUYER_CONTEXT } from './text-labels.ts';
+
+const VAT_NEAR = /\b(?:ust\.?-?id|vat\s*(?:id|no|reg)|tva|btw|p\.?\s?iva|nif|uid)\b/i;
 
 const SELLER_BLOCK =
   /^(?:verkäufer|seller|supplier|vendeur|fournisseur|vendedor|fornitore|leverancier)\b:?$/i;
 const BUYER_BLOCK =
-  /^(?:käufer(?:\/leistungsempfänger)?|buyer|bill\s+to|billed\s+to|invoice\s+to|client|acheteur|comprador|cliente|klant)\s*:?$/i;
+  /^(?:käufer(?:\/leistungsempfänger)?|rechnungsempfänger|rechnung\s+an|facturé\s+à|factur[ée]\s+a|fatturare\s+a|intestatario|factuur\s+aan|facturar\s+a|buyer|bill\s+to|billed\s+to|invoice\s+to|client|acheteur|comprador|cliente|klant)\s*:?$/i;
 const INLINE_SELLER =
   /^(?:sold\s+by|firmenname|raison\s+sociale|razón\s+social|ragione\s+sociale)\s*:?\s*(.+)$/i;
 const INLINE_BUYER = /^(?:attn|bill\s+to|kunde|client|cliente)\s*:\s*(.+)$/i;
@@ -64,15 +67,33 @@ function blockName(lines: PagedLine[], header: RegExp): Hit | undefined {
 }
 
 function legalName(lines: PagedLine[]): Hit | undefined {
-  for (const line of lines.slice(0, 40)) {
+  for (const [i, line] of lines.slice(0, 40).entries()) {
     for (const cell of line.cells) {
       if (!LEGAL_FORM.test(cell) || cell.length > 80) continue;
-      const name = cell.split(/\s[-–●|]\s/)[0] ?? cell;
-      return { value: clean(name), confidence: 0.45, page: line.page };
+      const name = clean(cell.split(/\s[-–●|·*]\s/)[0] ?? cell);
+      return { value: name, confidence: legalNameConfidence(lines, i, name), page: line.page };
     }
   }
   const first = lines[0];
   return first
     ? { value: clean(first.cells[0] ?? ''), confidence: 0.3, page: first.page }
     : undefined;
+}
+
+/**
+ * A company-looking line is only a guess at the seller; each independent sign raises it: it
+ * heads the first page (letterheads do), a VAT id label follows within a few lines (the
+ * seller's address block), and the name is printed again elsewhere (the footer).
+ */
+function legalNameConfidence(lines: PagedLine[], index: number, name: string): number {
+  const line = lines[index]!;
+  let confidence = 0.45;
+  if (line.page === 1 && index < 3) confidence += 0.15;
+  const block = lines.slice(index + 1, index + 6).filter((l) => l.page === line.page);
+  if (block.some((l) => VAT_NEAR.test(l.text) && !BUYER_CONTEXT.test(l.text))) confidence += 0.15;
+  const again = lines.some(
+    (l, k) => k !== index && l.cells.some((c) => c !== name && c.startsWith(name)),
+  );
+  if (again) confidence += 0.1;
+  return confidence;
 }

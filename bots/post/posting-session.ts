@@ -25,6 +25,8 @@ export class BrowserPostingSession implements PostingSession {
   private page: Page | null = null;
   private selectors: Selectors | null = null;
   private readonly logger: Logger;
+  /** One page, so one posting at a time: callers that overlap wait their turn. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly opts: OpenPostingSessionOptions,
@@ -48,7 +50,24 @@ export class BrowserPostingSession implements PostingSession {
     this.logger.info('posting session opened', { selectorMapVersion: this.selectors.version });
   }
 
-  async post(req: PostRequest): Promise<PostResult> {
+  post(req: PostRequest): Promise<PostResult> {
+    return this.inTurn(() => this.postNow(req));
+  }
+
+  findPosted(vendor: string, invoiceNumber: string): Promise<string | null> {
+    return this.inTurn(async () => {
+      const page = await this.ensurePage();
+      return this.flow.findPosted(this.sessionContext(page, this.logger), vendor, invoiceNumber);
+    });
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work, work);
+    this.turn = next.catch(() => {});
+    return next;
+  }
+
+  private async postNow(req: PostRequest): Promise<PostResult> {
     const logger = this.logger.child({
       caseId: req.caseId,
       runId: req.runId,
@@ -83,11 +102,6 @@ export class BrowserPostingSession implements PostingSession {
     }
     logger.info(ctx.outcome.alreadyPosted ? 'invoice was already posted' : 'invoice posted');
     return { ...ctx.outcome, release: selectors.map.release, steps: runner.records };
-  }
-
-  async findPosted(vendor: string, invoiceNumber: string): Promise<string | null> {
-    const page = await this.ensurePage();
-    return this.flow.findPosted(this.sessionContext(page, this.logger), vendor, invoiceNumber);
   }
 
   async close(): Promise<void> {

@@ -42,25 +42,28 @@ export async function runDemo(options: GlobalOptions & { files?: string }): Prom
     console.log(`Fixture ERP at ${erp.url}; data in ${dataDir}`);
     await rt.queue.start(pipelineHandlers(rt));
     const folder = path.resolve(options.files ?? path.join(REPO_ROOT, 'fixtures/demo'));
-    for (const name of readdirSync(folder)
-      .filter((n) => DEMO_FILES.test(n))
-      .sort()) {
+    const knownBefore: string[] = [];
+    for (const name of readdirSync(folder).filter((n) => DEMO_FILES.test(n)).sort()) {
       const file = path.join(folder, name);
-      await receiveFile(rt, {
+      const received = await receiveFile(rt, {
         fileName: name,
         bytes: readFileSync(file),
         arrival: { channel: 'folder', ref: file, detail: { path: file } },
       });
+      if (!received.isNew) knownBefore.push(`${name} (case ${received.caseId})`);
     }
     await rt.queue.waitUntilIdle();
-    await printDemoOutcome(rt);
+    await printDemoOutcome(rt, knownBefore);
   } finally {
     await shutdown(rt);
     await erp.stop();
   }
 }
 
-async function printDemoOutcome(rt: Awaited<ReturnType<typeof openRuntime>>): Promise<void> {
+async function printDemoOutcome(
+  rt: Awaited<ReturnType<typeof openRuntime>>,
+  knownBefore: string[],
+): Promise<void> {
   const cases = await listCases(rt.db);
   const postedNow = [];
   for (const c of cases) {
@@ -72,12 +75,14 @@ async function printDemoOutcome(rt: Awaited<ReturnType<typeof openRuntime>>): Pr
       console.log(`  ${c.state}: ${c.id} ${c.fileName}  ${c.holdCode}: ${c.holdReason}`);
     }
   }
+  console.log(`Already received, not processed again: ${knownBefore.length}`);
+  for (const line of knownBefore) console.log(`  ${line}`);
   console.log(`Posted in this run: ${postedNow.length}`);
   for (const line of postedNow) console.log(`  ${line}`);
   const counts: Record<string, number> = {};
   for (const c of cases) counts[c.state] = (counts[c.state] ?? 0) + 1;
   printStateCounts(counts);
   await finishRun(rt.db, rt.runId, { states: counts, posted: postedNow.length });
-  console.log(`Evidence: ${path.join(rt.config.dataDir, 'evidence', rt.runId)}`);
+  console.log(`Evidence (screenshots per step): ${path.join(rt.config.dataDir, 'evidence')}`);
   console.log(`Inspect a case with: rpa evidence CASE --data-dir ${rt.config.dataDir}`);
 }

@@ -120,9 +120,13 @@ function targetNameOf(rt: Runtime): string {
   return name;
 }
 
-/** Vendor (VAT id, else name) and invoice number, normalised: one ERP entry per invoice. */
+/**
+ * Document kind, vendor (VAT id, else name) and normalised invoice number: one ERP entry per
+ * document. The kind is part of it because vendors number credit notes in the same series.
+ */
 function idempotencyKeyOf(c: CaseRecord): string {
-  return c.duplicateKey ?? `${c.sellerName ?? '?'}|${c.invoiceNumber ?? c.sha256}`;
+  const identity = c.duplicateKey ?? `${c.sellerName ?? '?'}|${c.invoiceNumber ?? c.sha256}`;
+  return `${c.documentKind ?? 'invoice'}|${identity}`;
 }
 
 function postInvoiceOf(c: CaseRecord): PostInvoice {

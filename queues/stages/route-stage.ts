@@ -16,6 +16,22 @@ export async function runRouteStage(rt: Runtime, payload: StagePayload): Promise
     if (c.state === 'approved') await rt.queue.enqueue('post', payload);
     return;
   }
+  if (c.documentKind !== 'invoice') {
+    // Without a policy file only plain invoices go through untouched; the fixture ERP's flow
+    // enters invoices, so a credit note must reach a person rather than be typed in as one.
+    const reason = `${c.documentKind} ${c.invoiceNumber ?? ''} needs a person's approval`;
+    await rt.db.transaction(async (tx) => {
+      await setCaseState(tx, c.id, 'held', { code: 'APPROVAL_REQUIRED', reason });
+      await appendAudit(tx, {
+        runId: payload.runId,
+        caseId: c.id,
+        actor: 'bot:route',
+        action: 'case.held',
+        data: { code: 'APPROVAL_REQUIRED', reason },
+      });
+    });
+    return;
+  }
   await rt.db.transaction(async (tx) => {
     await setCaseState(tx, c.id, 'approved');
     await appendAudit(tx, {

@@ -1,3 +1,4 @@
+import { BusinessError } from '../errors.ts';
 import type { Db } from './db.ts';
 
 /**
@@ -45,7 +46,16 @@ export async function ensurePosting(
   );
   const posting = await getPosting(db, caseId);
   if (!posting) {
-    throw new Error(`Idempotency key ${idempotencyKey} on ${target} belongs to another case`);
+    // Validation should have held this case as a duplicate; the ledger is the last guard.
+    const [owner] = await db.query<{ case_id: string }>(
+      'SELECT case_id FROM postings WHERE target = $1 AND idempotency_key = $2',
+      [target, idempotencyKey],
+    );
+    throw new BusinessError(
+      'DUPLICATE_INVOICE',
+      `Case ${caseId} would post ${idempotencyKey} to ${target}, which case ${owner?.case_id} already holds`,
+      { details: { otherCaseId: owner?.case_id } },
+    );
   }
   return posting;
 }

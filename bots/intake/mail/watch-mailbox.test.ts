@@ -59,7 +59,7 @@ describe('watchMailbox', () => {
 
     await appendMail(server, 'idle', 'pw', 'INBOX', first.raw);
     await until(() => seen.includes(first.messageId));
-    await server.kick('idle');
+    while (!(await server.kick('idle'))) await sleep(20); // until a session was really cut
     await appendMail(server, 'idle', 'pw', 'INBOX', second.raw);
     await until(() => seen.includes(second.messageId));
     stop.abort();

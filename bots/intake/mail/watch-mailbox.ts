@@ -86,7 +86,7 @@ async function waitForNews(mailbox: Box, cursors: MailCursorStore, log: Logger, 
     if (!client.capabilities.has('IDLE')) return await pause(intervalMs, options.signal);
     // Mail that came between the pass and this open would never raise an IDLE event.
     const cursor = await cursors.get(mailbox.name);
-    const isBehind = String(opened.uidValidity) !== cursor?.uidValidity;
+    const isBehind = cursor !== undefined && String(opened.uidValidity) !== cursor.uidValidity;
     if (isBehind || opened.uidNext - 1 > (cursor?.lastUid ?? 0)) return;
     await idleUntilNews(client, intervalMs, options.signal);
   } finally {
@@ -102,6 +102,8 @@ function idleUntilNews(client: ImapFlow, intervalMs: number, signal: AbortSignal
       resolve();
     };
     const timer = setTimeout(done, intervalMs);
+    // An abort that came while connecting fires no event any more.
+    if (signal.aborted) return done();
     signal.addEventListener('abort', done, { once: true });
     client.on('exists', done);
     client.on('close', done);

@@ -96,7 +96,10 @@ describe('posting when the ERP misbehaves', () => {
     const saved = world.erp.listInvoices().filter((i) => i.invoiceNumber === 'F-LOST');
     expect(saved).toHaveLength(1);
     const retry = await session.post(request('F-LOST'));
-    expect(retry).toMatchObject({ alreadyPosted: true, erpDocumentNumber: saved[0]?.documentNumber });
+    expect(retry).toMatchObject({
+      alreadyPosted: true,
+      erpDocumentNumber: saved[0]?.documentNumber,
+    });
     expect(world.erp.listInvoices().filter((i) => i.invoiceNumber === 'F-LOST')).toHaveLength(1);
   });
 
@@ -129,7 +132,9 @@ describe('posting when the ERP misbehaves', () => {
     expect(result).toMatchObject({ erpDocumentNumber: null, alreadyPosted: false });
     expect(result.steps.map((s) => s.step)).not.toContain('save');
     expect(result.steps.at(-1)?.step).toBe('attach-original');
-    expect(existsSync(result.steps.find((s) => s.step === 'fill-lines')!.screenshotPath!)).toBe(true);
+    expect(existsSync(result.steps.find((s) => s.step === 'fill-lines')!.screenshotPath!)).toBe(
+      true,
+    );
     expect(world.erp.listInvoices()).toHaveLength(before);
   });
 
@@ -159,11 +164,16 @@ describe('posting when the ERP misbehaves', () => {
 });
 
 /** A logger that also shows each line to `watch`, with the step it belongs to. */
-function tap(inner: Logger, watch: (message: string, step?: string) => void, step?: string): Logger {
-  const wrap = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string, fields?: object) => {
-    watch(message, step);
-    inner[level](message, fields);
-  };
+function tap(
+  inner: Logger,
+  watch: (message: string, step?: string) => void,
+  step?: string,
+): Logger {
+  const wrap =
+    (level: 'error' | 'warn' | 'info' | 'debug') => (message: string, fields?: object) => {
+      watch(message, step);
+      inner[level](message, fields);
+    };
   return {
     error: wrap('error'),
     warn: wrap('warn'),

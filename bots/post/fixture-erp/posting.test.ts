@@ -100,7 +100,10 @@ describe('posting into the fixture ERP (release 1.4)', () => {
   it('finds an invoice posted before and enters nothing again', async () => {
     const before = world.erp.listInvoices();
     const again = await session.post(request(EN16931));
-    expect(again).toMatchObject({ alreadyPosted: true, erpDocumentNumber: before[0]?.documentNumber });
+    expect(again).toMatchObject({
+      alreadyPosted: true,
+      erpDocumentNumber: before[0]?.documentNumber,
+    });
     expect(again.steps.map((s) => s.step)).toEqual(['login', 'find-existing']);
     expect(world.erp.listInvoices()).toEqual(before);
     const found = await session.findPosted('lieferant gmbh', '471102');

@@ -177,7 +177,13 @@ export async function readDocumentNumber(ctx: PostContext): Promise<undefined> {
 
 /** Ends a page load that will never finish, so the evidence of the form can still be taken. */
 async function stopLoading(ctx: PostContext): Promise<void> {
-  await ctx.page.evaluate(() => window.stop()).catch(() => {});
+  // Through the DevTools protocol: a script in the page waits for the pending navigation too.
+  const cdp = await ctx.page.context().newCDPSession(ctx.page);
+  try {
+    await cdp.send('Page.stopLoading');
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
 }
 
 function describeInvoice(ctx: PostContext): string {
