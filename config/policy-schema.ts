@@ -59,6 +59,8 @@ const exceptionRoute = z
     owner: name,
     /** Hours until the exception is escalated. */
     deadlineHours: z.number().positive(),
+    /** Users or groups the exception moves to, one per escalation, in order. */
+    escalateTo: z.array(name).default([]),
   })
   .strict();
 

@@ -13,6 +13,8 @@ const secretRef = z
   .strict()
   .refine((ref) => ref.env || ref.file, 'name an env variable or a file');
 
+const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal string such as "1.50"');
+
 const mailbox = z
   .object({
     name: z.string().min(1),
@@ -107,9 +109,36 @@ export const configSchema = z
           .string()
           .regex(/^\d+(\.\d+)?$/)
           .default('0.01'),
+        /** Days around the issue date in which the same amount from one seller is a duplicate. */
+        duplicateWindowDays: z.number().int().min(0).default(30),
+        /** Three-way match: quantity a line may exceed what was received, in units. */
+        matchQuantityTolerance: decimal.default('0'),
+        /** Three-way match: price variance per line allowed, in percent of the PO price. */
+        matchPricePercent: decimal.default('1'),
+        /** Three-way match: amount variance per line allowed, in the invoice currency. */
+        matchAmountTolerance: decimal.default('5.00'),
       })
       .strict()
-      .default({ totalsTolerance: '0.01' }),
+      .default({
+        totalsTolerance: '0.01',
+        duplicateWindowDays: 30,
+        matchQuantityTolerance: '0',
+        matchPricePercent: '1',
+        matchAmountTolerance: '5.00',
+      }),
+    /** Routing policy (YAML, see config/examples/policy.yaml); unset auto-approves clean invoices. */
+    policyFile: z.string().optional(),
+    /** User directory when no policy file names one (see config/examples/users.yaml). */
+    usersFile: z.string().optional(),
+    /** Master data files (CSV or YAML) loaded into the store when a pipeline starts. */
+    masterData: z.array(z.string()).default([]),
+    escalation: z
+      .object({
+        /** In-process mode: seconds between sweeps for exceptions past their deadline. */
+        sweepSeconds: z.number().int().positive().default(60),
+      })
+      .strict()
+      .default({ sweepSeconds: 60 }),
     targets: z.record(z.string(), target).default({}),
     /** Which entry of `targets` receives posted invoices. */
     postTo: z.string().optional(),

@@ -20,7 +20,9 @@ export async function pollSources(rt: Runtime): Promise<SourcePassSummary> {
   const summary: SourcePassSummary = { files: 0, mails: 0, failedSources: [] };
   for (const folder of rt.config.sources.dropFolders) {
     await runSource(rt, summary, `folder:${folder.path}`, async () => {
-      await scanDropFolder(folder, (file) => acceptFiles(rt, summary, [file]), rt.logger);
+      await scanDropFolder(folder, (file) => acceptFiles(rt, summary, [file]), rt.logger, {
+        maxFileBytes: intakeCapBytes(rt),
+      });
     });
   }
   for (const mailbox of rt.config.sources.mailboxes) {
@@ -31,11 +33,21 @@ export async function pollSources(rt: Runtime): Promise<SourcePassSummary> {
         (files) => acceptFiles(rt, summary, files),
         dbMailCursors(rt.db),
         rt.logger.child({ mailbox: mailbox.name, bot: 'intake-mail' }),
+        { maxFileBytes: intakeCapBytes(rt) },
       );
       summary.mails += result.mails;
     });
   }
   return summary;
+}
+
+/**
+ * Files up to four times the extraction limit are still taken in, so that an oversized invoice
+ * becomes a case held as FILE_TOO_LARGE (original kept, a person sees it) instead of a log line;
+ * beyond that the intake refuses to read it at all.
+ */
+function intakeCapBytes(rt: Runtime): number {
+  return rt.config.intake.maxFileBytes * 4;
 }
 
 async function runSource(

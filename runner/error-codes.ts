@@ -58,6 +58,18 @@ export const ERROR_CODES = {
   },
   SOD_VIOLATION: { kind: 'business', text: 'segregation of duties forbids this action' },
   POLICY_INVALID: { kind: 'system', text: 'the routing policy is invalid' },
+  PO_NOT_FOUND: { kind: 'business', text: 'the purchase order is not in the master data' },
+  PO_LINE_UNMATCHED: { kind: 'business', text: 'an invoice line matches no purchase order line' },
+  GOODS_NOT_RECEIVED: { kind: 'business', text: 'the invoiced goods have not been received' },
+  QUANTITY_MISMATCH: {
+    kind: 'business',
+    text: 'the invoiced quantity exceeds what was received or ordered',
+  },
+  PRICE_MISMATCH: { kind: 'business', text: 'the invoiced price differs from the purchase order' },
+  NOT_AUTHORISED: { kind: 'business', text: 'the user may not take this action on this case' },
+  CASE_STATE_CONFLICT: { kind: 'business', text: 'the case is not in a state allowing this action' },
+  MASTER_DATA_INVALID: { kind: 'business', text: 'a master data file cannot be read' },
+  USER_UNKNOWN: { kind: 'business', text: 'the acting user is not in the user directory' },
 } as const satisfies Record<string, { kind: ErrorKind; text: string }>;
 
 export type ErrorKind = 'business' | 'system';

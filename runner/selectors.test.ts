@@ -94,6 +94,12 @@ describe('Selectors.resolve', () => {
     ]);
   });
 
+  it('finds the document number by its pattern when the label id changed', async () => {
+    await page.setContent('<p>Document number: <span id="lblNew">AP-2026-000042</span></p>');
+    const found = await new Selectors(map, logger, 2_000).resolve(page, 'invoice.document_number');
+    expect(await found.textContent()).toBe('AP-2026-000042');
+  });
+
   it('fills row placeholders and waits for an element that appears later', async () => {
     await page.setContent(`<table><tr class="line-row" data-row="0"></tr></table><script>
       setTimeout(() => { const t = document.querySelector('table');

@@ -4,7 +4,8 @@ import type { Hit, PagedLine } from './label-search.ts';
 /** Confidence added to each of net, tax and gross when net + tax = gross to the cent. */
 const TOTALS_AGREE_BONUS = 0.15;
 const MAX_CONFIDENCE = 0.95;
-const TOTAL_WITH_CODE = /^(?:total|totaal|totale|gesamt\w*|summe|montant|importe)\b.*\b([A-Z]{3})\b/i;
+const TOTAL_WITH_CODE =
+  /^(?:total|totaal|totale|gesamt\w*|summe|montant|importe)\b.*\b([A-Z]{3})\b/i;
 
 function decimal(text: string | undefined): Decimal | undefined {
   try {

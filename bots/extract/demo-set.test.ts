@@ -17,7 +17,12 @@ const REQUIRED = [
   'net_total',
   'tax_total',
 ];
-const options = { ocrWorkers: 1, ocrPageTimeoutMs: 120_000, ocrRenderScale: 3, logger: silentLogger };
+const options = {
+  ocrWorkers: 1,
+  ocrPageTimeoutMs: 120_000,
+  ocrRenderScale: 3,
+  logger: silentLogger,
+};
 const demos = existsSync(DEMO_DIR)
   ? readdirSync(DEMO_DIR).filter((f) => existsSync(path.join(DEMO_DIR, `${f}.expected.json`)))
   : [];
@@ -31,15 +36,18 @@ describe('the bundled demo documents', () => {
     expect(demos.length).toBeGreaterThanOrEqual(7);
   });
 
-  it.each(demos)('%s: every expected field exact, required ones at confidence >= 0.6', async (name) => {
-    const file = path.join(DEMO_DIR, name);
-    const expected = JSON.parse(readFileSync(`${file}.expected.json`, 'utf8'));
-    const result = await extractDocument({ bytes: readFileSync(file), fileName: name }, options);
-    const misses = scoreFields(plainFields(result.fields), expected).filter((s) => !s.hit);
-    expect(misses).toEqual([]);
-    for (const field of REQUIRED) {
-      const value = (result.fields as Record<string, { confidence: number } | undefined>)[field];
-      expect(value?.confidence, field).toBeGreaterThanOrEqual(0.6);
-    }
-  });
+  it.each(demos)(
+    '%s: every expected field exact, required ones at confidence >= 0.6',
+    async (name) => {
+      const file = path.join(DEMO_DIR, name);
+      const expected = JSON.parse(readFileSync(`${file}.expected.json`, 'utf8'));
+      const result = await extractDocument({ bytes: readFileSync(file), fileName: name }, options);
+      const misses = scoreFields(plainFields(result.fields), expected).filter((s) => !s.hit);
+      expect(misses).toEqual([]);
+      for (const field of REQUIRED) {
+        const value = (result.fields as Record<string, { confidence: number } | undefined>)[field];
+        expect(value?.confidence, field).toBeGreaterThanOrEqual(0.6);
+      }
+    },
+  );
 });

@@ -9,7 +9,14 @@ import { OcrPool } from './ocr-pool.ts';
 import { openPdf, pdfAttachments } from './pdf-document.ts';
 import { renderPagePng } from './pdf-render.ts';
 import { readPdfText } from './pdf-text-reader.ts';
+import { applyTemplate } from './template-apply.ts';
 import { readTextFields } from './text-fields.ts';
+import {
+  chooseTemplate,
+  loadTemplates,
+  type TemplateMiss,
+  type VendorTemplate,
+} from './vendor-templates.ts';
 
 export interface ExtractOptions {
   /** Number of tesseract.js workers in the shared pool; fixed when the pool is first made. */
@@ -90,7 +97,11 @@ async function fromPdf(input: ExtractInput, options: ExtractOptions, logger: Log
       const embedded = await readEmbedded(doc, input.fileName, warnings, logger);
       if (embedded) return { ...embedded, pageCount: doc.numPages };
     }
-    const { lines, textlessPages } = await readPdfText(doc);
+    const { lines, textlessPages, garbled } = await readPdfText(doc);
+    for (const g of garbled) {
+      warnings.push(`garbled text layer on page ${g.page} (${g.reason}): read by OCR`);
+      logger.warn('garbled text layer, OCR used', { count: g.page });
+    }
     for (const page of textlessPages) {
       const png = await renderPagePng(doc, page, options.ocrRenderScale);
       lines.push(
@@ -126,6 +137,13 @@ async function readEmbedded(
   return undefined;
 }
 
+let templates: VendorTemplate[] | undefined;
+
+function vendorTemplates(): VendorTemplate[] {
+  templates ??= loadTemplates();
+  return templates;
+}
+
 function fromLines(
   lines: PagedLine[],
   method: ExtractionMethod,
@@ -140,6 +158,77 @@ function fromLines(
   }
   const isOcr = method === 'ocr' || warnings.some((w) => w.startsWith('OCR'));
   const source = method === 'ocr' ? 'ocr' : 'text';
-  const { fields, kind } = readTextFields(lines, source, isOcr ? OCR_CONFIDENCE_SCALE : 1);
+  const scale = isOcr ? OCR_CONFIDENCE_SCALE : 1;
+  const { fields, kind } = readTextFields(lines, source, scale);
+  const text = lines.map((l) => l.text).join('\n');
+  const { match } = chooseTemplate(vendorTemplates(), text, fields.seller_vat_id?.value);
+  if (match) {
+    const set = applyTemplate(match.template, lines, fields, source, scale);
+    warnings.push(`template ${match.template.name} applied to ${set.join(', ') || 'no field'}`);
+  }
   return { method, documentKind: kind, fields, pageCount, warnings };
+}
+
+export interface TemplateExplanation {
+  /** Name of the template that applies, if one does. */
+  template?: string;
+  /** Its YAML file. */
+  file?: string;
+  /** Why it matched, or, when none did, that no template exists for this kind of file. */
+  reasons: string[];
+  /** Each template that did not match, with why not. */
+  rejected: TemplateMiss[];
+  /** Fields the matching template would set (those its rules found a value for). */
+  fields: string[];
+}
+
+/**
+ * Says which vendor template applies to one document and why, or why none does. Reads the
+ * document as `extractDocument` would (text layer, OCR for textless pages and images).
+ */
+export async function explainTemplate(
+  input: ExtractInput,
+  options: ExtractOptions,
+): Promise<TemplateExplanation> {
+  const type = detectFileType(input.bytes, input.fileName, input.mediaType);
+  if (type === 'xml') {
+    return {
+      reasons: ['e-invoice XML is read exactly; templates are not used'],
+      rejected: [],
+      fields: [],
+    };
+  }
+  const lines = await documentLines(input, options);
+  const text = lines.map((l) => l.text).join('\n');
+  const vatId = readTextFields(lines, 'text').fields.seller_vat_id?.value;
+  const { match, misses } = chooseTemplate(vendorTemplates(), text, vatId);
+  if (!match) return { reasons: ['no template matched'], rejected: misses, fields: [] };
+  const fields = applyTemplate(match.template, lines, {}, 'text', 1);
+  return {
+    template: match.template.name,
+    file: match.template.file,
+    reasons: match.reasons,
+    rejected: misses,
+    fields,
+  };
+}
+
+async function documentLines(input: ExtractInput, options: ExtractOptions): Promise<PagedLine[]> {
+  const type = detectFileType(input.bytes, input.fileName, input.mediaType);
+  if (type !== 'pdf') {
+    return ocrPool(options).recognize(input.bytes, 1, input.fileName, options.ocrPageTimeoutMs);
+  }
+  const doc = await openPdf(input.bytes, input.fileName);
+  try {
+    const { lines, textlessPages } = await readPdfText(doc);
+    for (const page of textlessPages) {
+      const png = await renderPagePng(doc, page, options.ocrRenderScale);
+      lines.push(
+        ...(await ocrPool(options).recognize(png, page, input.fileName, options.ocrPageTimeoutMs)),
+      );
+    }
+    return lines.sort((a, b) => a.page - b.page);
+  } finally {
+    await doc.destroy();
+  }
 }

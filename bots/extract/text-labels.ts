@@ -124,15 +124,15 @@ export const BUYER_CONTEXT = /client|customer|käufer|kunde|acheteur|buyer|klant
 
 export const KIND_KEYWORDS: Array<[RegExp, 'credit-note' | 'reminder' | 'remittance-advice']> = [
   [
-    /credit\s?note|gutschrift|avoir|creditnota|nota\s+de\s+cr[eé]dito|nota\s+di\s+credito/i,
+    /credit\s?note|gutschrift|avoir\b|note\s+de\s+cr[ée]dit|creditnota|creditfactuur|nota\s+de\s+cr[eé]dito|nota\s+di\s+credito/i,
     'credit-note',
   ],
   [
-    /payment\s+reminder|mahnung|zahlungserinnerung|relance|rappel\s+de\s+paiement|sollecito|herinnering|recordatorio\s+de\s+pago/i,
+    /payment\s+reminder|reminder\s+notice|overdue\s+notice|mahnung|zahlungserinnerung|relance|rappel\s+de\s+paiement|sollecito|herinnering|aanmaning|recordatorio\s+de\s+pago|requerimiento\s+de\s+pago/i,
     'reminder',
   ],
   [
-    /remittance\s+advice|zahlungsavis|avis\s+de\s+(?:paiement|virement)|aviso\s+de\s+pago|betalingsadvies/i,
+    /remittance\s+advice|remittance|zahlungsavis|avis\s+de\s+(?:paiement|virement)|aviso\s+de\s+(?:pago|transferencia)|avviso\s+di\s+pagamento|betalingsadvies|betaaladvies/i,
     'remittance-advice',
   ],
 ];

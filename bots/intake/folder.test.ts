@@ -25,7 +25,11 @@ async function put(name: string, bytes: Buffer, modified = SETTLED) {
 
 function collectingSink(verdict: 'accepted' | 'rejected' = 'accepted') {
   const seen: FolderFile[] = [];
-  return { seen, sink: async (file: FolderFile) => (seen.push(file), verdict) };
+  const sink = async (file: FolderFile) => {
+    seen.push(file);
+    return verdict;
+  };
+  return { seen, sink };
 }
 
 describe('scanDropFolder', () => {
@@ -57,7 +61,12 @@ describe('scanDropFolder', () => {
     await scanDropFolder({ path: dir, doneFolder: 'done' }, sink, silentLogger, options);
     await put('a.pdf', samplePdf('A again'));
 
-    const result = await scanDropFolder({ path: dir, doneFolder: 'done' }, sink, silentLogger, options);
+    const result = await scanDropFolder(
+      { path: dir, doneFolder: 'done' },
+      sink,
+      silentLogger,
+      options,
+    );
 
     expect(result).toEqual({ accepted: 0, rejected: 1, waiting: 0 });
     expect(seen.map((f) => f.fileName)).toEqual(['a.pdf', 'a.pdf']);
@@ -90,7 +99,9 @@ describe('readLocalFile', () => {
     await put('big.pdf', samplePdf('big'));
     const missing = await readLocalFile(path.join(dir, 'nope.pdf')).catch((e) => e);
     const text = await readLocalFile(path.join(dir, 'notes.txt')).catch((e) => e);
-    const big = await readLocalFile(path.join(dir, 'big.pdf'), { maxFileBytes: 10 }).catch((e) => e);
+    const big = await readLocalFile(path.join(dir, 'big.pdf'), { maxFileBytes: 10 }).catch(
+      (e) => e,
+    );
     expect([missing, text, big].map(errorCodeOf)).toEqual([
       'FILE_UNREADABLE',
       'UNSUPPORTED_FILE',

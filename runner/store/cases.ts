@@ -1,11 +1,15 @@
 import type { DocumentKind, Extraction } from '../invoice.ts';
 import type { Db } from './db.ts';
 
-/** Where a case stands. `held` waits for a person; `failed` ran out of retries (dead letter). */
+/**
+ * Where a case stands. `held` waits for a person (an exception); `awaiting-approval` waits for
+ * the next level of its approval chain; `failed` ran out of retries (dead letter).
+ */
 export const CASE_STATES = [
   'received',
   'extracted',
   'validated',
+  'awaiting-approval',
   'approved',
   'posting',
   'posted',

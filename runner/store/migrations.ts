@@ -108,6 +108,35 @@ const MIGRATIONS: string[] = [
   ALTER TABLE cases ADD COLUMN seller_key text;
   CREATE INDEX cases_seller_key ON cases (seller_key);
   `,
+  `
+  CREATE TABLE master_records (
+    kind text NOT NULL,
+    id text NOT NULL,
+    data jsonb NOT NULL,
+    source text NOT NULL,
+    loaded_at text NOT NULL,
+    PRIMARY KEY (kind, id)
+  );
+  CREATE TABLE exceptions (
+    case_id text PRIMARY KEY REFERENCES cases(id),
+    code text NOT NULL,
+    owner text NOT NULL,
+    level integer NOT NULL,
+    deadline_at text NOT NULL,
+    state text NOT NULL,
+    opened_at text NOT NULL,
+    updated_at text NOT NULL
+  );
+  CREATE INDEX exceptions_open ON exceptions (state, deadline_at);
+  CREATE TABLE approvals (
+    case_id text PRIMARY KEY REFERENCES cases(id),
+    chain jsonb NOT NULL,
+    level integer NOT NULL,
+    approved_by jsonb NOT NULL,
+    policy_version text NOT NULL,
+    updated_at text NOT NULL
+  )
+  `,
 ];
 
 /** Serialises concurrent migrations from several workers on one PostgreSQL server. */

@@ -8,3 +8,4 @@ export {
   type PollResult,
   pollMailbox,
 } from './poll-mailbox.ts';
+export { type WatchOptions, watchMailbox } from './watch-mailbox.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMail } from '../../../fixtures/dovecot/append-mail.ts';
 import { type DovecotServer, startDovecot } from '../../../fixtures/dovecot/start-dovecot.ts';
 import { writeMail } from '../../../fixtures/mail/write-mail.ts';
-import { silentLogger } from '../../../runner/logger.ts';
+import { type Logger, silentLogger } from '../../../runner/logger.ts';
 import { MemoryCursorStore } from './memory-cursor-store.ts';
 import type { MailSink } from './poll-mailbox.ts';
 import { watchMailbox } from './watch-mailbox.ts';
@@ -54,7 +54,13 @@ describe('watchMailbox', () => {
     const { seen, sink } = seenSink();
     const stop = new AbortController();
     const options = { signal: stop.signal, pollIntervalMs: 600_000, reconnectDelayMs: 20 };
-    const watching = watchMailbox(box('idle'), sink, new MemoryCursorStore(), silentLogger, options);
+    const watching = watchMailbox(
+      box('idle'),
+      sink,
+      new MemoryCursorStore(),
+      silentLogger,
+      options,
+    );
     const [first, second] = [await writeMail('pdf', 11), await writeMail('xml', 11)];
 
     await appendMail(server, 'idle', 'pw', 'INBOX', first.raw);
@@ -71,14 +77,21 @@ describe('watchMailbox', () => {
   it('polls on an interval when IDLE is off, and survives the server going away', async () => {
     const { seen, sink } = seenSink();
     const stop = new AbortController();
-    const options = { signal: stop.signal, useIdle: false, pollIntervalMs: 50, reconnectDelayMs: 20 };
-    const watching = watchMailbox(box('poll'), sink, new MemoryCursorStore(), silentLogger, options);
+    const options = {
+      signal: stop.signal,
+      useIdle: false,
+      pollIntervalMs: 50,
+      reconnectDelayMs: 20,
+    };
+    const warnings: string[] = [];
+    const logger: Logger = { ...silentLogger, warn: (m) => warnings.push(m), child: () => logger };
+    const watching = watchMailbox(box('poll'), sink, new MemoryCursorStore(), logger, options);
     const [first, second] = [await writeMail('pdf', 12), await writeMail('xml', 12)];
 
     await appendMail(server, 'poll', 'pw', 'INBOX', first.raw);
     await until(() => seen.includes(first.messageId));
     await server.pause();
-    await sleep(100); // let at least one pass fail against the stopped server
+    await until(() => warnings.includes('Mailbox pass failed, will retry'));
     await server.resume();
     await appendMail(server, 'poll', 'pw', 'INBOX', second.raw);
     await until(() => seen.includes(second.messageId));

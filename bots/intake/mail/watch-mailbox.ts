@@ -68,7 +68,12 @@ export async function watchMailbox(
 }
 
 /** Returns when new mail may be there: IDLE news, the poll interval, a drop, or abort. */
-async function waitForNews(mailbox: Box, cursors: MailCursorStore, log: Logger, options: WatchOptions) {
+async function waitForNews(
+  mailbox: Box,
+  cursors: MailCursorStore,
+  log: Logger,
+  options: WatchOptions,
+) {
   const intervalMs = options.pollIntervalMs ?? 60_000;
   if (options.useIdle === false) return pause(intervalMs, options.signal);
   const client = new ImapFlow({
@@ -79,7 +84,9 @@ async function waitForNews(mailbox: Box, cursors: MailCursorStore, log: Logger, 
     logger: false,
     disableAutoIdle: true,
   });
-  client.on('error', (error: Error) => log.debug('IMAP idle connection error', { error: error.message }));
+  client.on('error', (error: Error) =>
+    log.debug('IMAP idle connection error', { error: error.message }),
+  );
   try {
     await client.connect();
     const opened = await client.mailboxOpen(mailbox.folder, { readOnly: true });

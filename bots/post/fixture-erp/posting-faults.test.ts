@@ -1,5 +1,6 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodeOf, type RpaError } from '../../../runner/errors.ts';
 import type { Logger } from '../../../runner/logger.ts';
@@ -142,9 +143,10 @@ describe('posting when the ERP misbehaves', () => {
     const dir = mkdtempSync(path.join(world.dir, 'selectors-'));
     cpSync(DEFAULT_SELECTORS_DIR, dir, { recursive: true });
     const file = path.join(dir, 'fixture-erp', 'v1.yaml');
-    const broken = readFileSync(file, 'utf8')
-      .replace("'#ctl00_ph_x7f3_txtVendor'", "'#ctl00_ph_OLD_txtVendor'")
-      .replace("'#ctl00_ph_x7f3_grdLines_r{row}_txtDesc'", "'#ctl00_ph_OLD_r{row}_txtDesc'");
+    const map = parseYaml(readFileSync(file, 'utf8'));
+    map.elements['invoice.vendor_name'].primary = '#ctl00_ph_OLD_txtVendor';
+    map.elements['line.description'].primary = '#ctl00_ph_OLD_r{row}_txtDesc';
+    const broken = stringifyYaml(map);
     writeFileSync(file, broken);
     const lines: LogLine[] = [];
     const session = await open(recordingLogger(lines), { selectorsDir: dir });
