@@ -6,4 +6,7 @@ export {
   type SodVerdict,
 } from './segregation.ts';
 export { loadPolicy, type Policy } from './load-policy.ts';
-export { delegateOf, type RouteDecision, type RouteInput, routeCase } from './route-case.ts';
+export {
+  delegateOf,
+  exceptionFor,
+  type RouteDecision, type RouteInput, routeCase } from './route-case.ts';

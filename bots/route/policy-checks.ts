@@ -97,6 +97,10 @@ function checkExceptions(policy: PolicyFile, users: UsersFile): string[] {
     problems.push(
       `exceptions.default: owner "${policy.exceptions.default.owner}" is neither a group nor a user`,
     );
+  for (const route of [policy.exceptions.default, ...policy.exceptions.byCode]) {
+    for (const entry of route.escalateTo.filter((e) => !known(e)))
+      problems.push(`exceptions: escalation to "${entry}" names neither a group nor a user`);
+  }
   for (const route of policy.exceptions.byCode) {
     if (!known(route.owner))
       problems.push(

@@ -18,7 +18,7 @@ export interface RouteDecision {
   outcome: 'auto-approve' | 'approval' | 'exception';
   /** One group or user per level, in order. */
   chain?: string[];
-  exception?: { code: string; owner: string; deadlineHours: number };
+  exception?: { code: string; owner: string; deadlineHours: number; escalateTo: string[] };
   reason: string;
   policyVersion: string;
 }
@@ -70,13 +70,18 @@ export function routeCase(policy: Policy, input: RouteInput): RouteDecision {
 }
 
 /** The owner of the first code the policy lists among `codes`, else the default owner. */
-function exceptionFor(policy: Policy, codes: string[], why: string): RouteDecision {
+export function exceptionFor(policy: Policy, codes: string[], why: string): RouteDecision {
   const listed = policy.exceptions.byCode.find((route) => codes.includes(route.code));
   const code = listed?.code ?? codes[0]!;
   const route = listed ?? policy.exceptions.default;
   return {
     outcome: 'exception',
-    exception: { code, owner: route.owner, deadlineHours: route.deadlineHours },
+    exception: {
+      code,
+      owner: route.owner,
+      deadlineHours: route.deadlineHours,
+      escalateTo: route.escalateTo,
+    },
     reason: `Exception ${code} (${why}) goes to ${route.owner}, due within ${route.deadlineHours} hours.`,
     policyVersion: policy.policyVersion,
   };

@@ -1,4 +1,5 @@
 import type { DocumentKind, Extraction } from '../../runner/invoice.ts';
+import type { GoodsReceipt, PoInvoice, PurchaseOrder } from './master-types.ts';
 
 /** The verdict of one rule on one case, stored as a `check` record with its evidence. */
 export interface CheckResult {
@@ -69,6 +70,12 @@ export interface ValidationSettings {
   newVendorLimit?: string;
   /** Bank changes within this many days before the issue date that count as repeated. Default 180. */
   bankChangeWindowDays?: number;
+  /** Three-way match: units a line may exceed the open received quantity. Default `0`. */
+  matchQuantityTolerance?: string;
+  /** Three-way match: price variance allowed per line, in percent of the PO price. Default `1`. */
+  matchPricePercent?: string;
+  /** Three-way match: amount variance allowed per line, in the invoice currency. Default `5.00`. */
+  matchAmountTolerance?: string;
 }
 
 export interface ValidationInput {
@@ -82,6 +89,12 @@ export interface ValidationInput {
   earlier: EarlierInvoice[];
   /** The vendor master; unset skips the vendor, bank and new-vendor rules. */
   vendors?: VendorRecord[];
+  /** Purchase orders; unset skips the three-way match. */
+  purchaseOrders?: PurchaseOrder[];
+  /** Goods receipts booked against those orders. */
+  goodsReceipts?: GoodsReceipt[];
+  /** Earlier invoices quoting the same order, whose quantities are already invoiced. */
+  poInvoices?: PoInvoice[];
   /** Stored with the checks so that a result can be traced to the rules that made it. */
   rulesVersion?: string;
   settings: ValidationSettings;

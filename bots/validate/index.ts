@@ -21,6 +21,21 @@ export { isValidIban, normalizeIban } from './iban.ts';
 export { checkLineItems, checkTaxRate } from './line-arithmetic.ts';
 export { checkPaymentTerms } from './payment-terms.ts';
 export { checkFieldConfidence, checkRequiredFields } from './required-fields.ts';
+export { parseCsv, readMasterFile } from './master-files.ts';
+export {
+  type CostCentre,
+  emptyMasterData,
+  type GlAccount,
+  type GoodsReceipt,
+  MASTER_KINDS,
+  type MasterData,
+  type MasterKind,
+  masterIdOf,
+  type PoInvoice,
+  type PurchaseOrder,
+  type PurchaseOrderLine,
+} from './master-types.ts';
+export { checkThreeWayMatch, type LineVariance } from './three-way-match.ts';
 export { checkTotals } from './totals.ts';
 export { checkVendorMaster, findVendor } from './vendor-master.ts';
 export { validateInvoice } from './validate-invoice.ts';

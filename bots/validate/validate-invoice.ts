@@ -6,6 +6,7 @@ import { checkDuplicate } from './duplicate-invoice.ts';
 import { checkLineItems, checkTaxRate } from './line-arithmetic.ts';
 import { checkPaymentTerms } from './payment-terms.ts';
 import { checkFieldConfidence, checkRequiredFields } from './required-fields.ts';
+import { checkThreeWayMatch } from './three-way-match.ts';
 import { checkTotals } from './totals.ts';
 import { checkVendorMaster } from './vendor-master.ts';
 
@@ -24,6 +25,7 @@ const RULES: readonly Rule[] = [
   checkPaymentTerms,
   checkBankDetails,
   checkBankChanges,
+  checkThreeWayMatch,
   checkAmountAnomaly,
   checkNewVendorAmount,
 ];
