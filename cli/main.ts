@@ -57,6 +57,7 @@ program
   .description("a case's data, checks, steps, screenshots and audit events")
   .argument('<case>')
   .option('--json', 'machine-readable output')
+  .option('--html <file>', 'write one self-contained HTML page for auditors')
   .action((caseId: string, _o, cmd) => showEvidence(caseId, opts(cmd)));
 
 program

@@ -7,7 +7,9 @@ import { listArrivals } from '../../runner/store/documents.ts';
 import { getPosting } from '../../runner/store/postings.ts';
 import { listSteps } from '../../runner/store/steps.ts';
 import type { Db } from '../../runner/store/db.ts';
+import { writeFileSync } from 'node:fs';
 import { configFrom, type GlobalOptions, openStore } from '../open-runtime.ts';
+import { renderEvidenceHtml } from './evidence-html.ts';
 
 /** Everything recorded about one case, in the order an auditor reads it. */
 export async function collectEvidence(db: Db, caseId: string) {
@@ -41,10 +43,18 @@ export async function collectEvidence(db: Db, caseId: string) {
 }
 
 /** `rpa evidence CASE`: the case's data, checks, steps with screenshots, and audit events. */
-export async function showEvidence(caseId: string, options: GlobalOptions & { json?: boolean }) {
+export async function showEvidence(
+  caseId: string,
+  options: GlobalOptions & { json?: boolean; html?: string },
+) {
   const db = await openStore(configFrom(options));
   try {
     const e = await collectEvidence(db, caseId);
+    if (options.html) {
+      writeFileSync(options.html, renderEvidenceHtml(e));
+      console.log(`Evidence of ${caseId} written to ${options.html}`);
+      return;
+    }
     if (options.json) {
       console.log(JSON.stringify(e, null, 2));
       return;

@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { collectEvidence } from './evidence.ts';
+
+type Evidence = Awaited<ReturnType<typeof collectEvidence>>;
+
+/** Escapes text for HTML element content and attribute values. */
+function esc(value: unknown): string {
+  return String(value ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+function table(headers: string[], rows: unknown[][]): string {
+  if (rows.length === 0) return '<p class="none">none</p>';
+  const head = headers.map((h) => `<th>${esc(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`);
+  return `<table><thead><tr>${head}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+/** A screenshot inlined as a data URL, so the file stays self-contained when mailed or archived. */
+function screenshot(file: string | undefined): string {
+  if (!file || !existsSync(file)) return '';
+  const data = readFileSync(file).toString('base64');
+  return `<img alt="${esc(file)}" src="data:image/png;base64,${data}">`;
+}
+
+function fieldRows(e: Evidence): unknown[][] {
+  if (!e.extraction) return [];
+  return Object.entries(e.extraction.fields)
+    .filter(([k]) => k !== 'line_items')
+    .map(([k, v]) => [k, v, e.extraction?.confidence[k]]);
+}
+
+function stepSections(e: Evidence): string {
+  return e.steps
+    .map(
+      (s) => `<section class="step ${esc(s.status)}"><h3>${esc(s.step)} — ${esc(s.status)}
+        <small>${esc(s.startedAt)}, ${esc(s.durationMs)} ms</small></h3>
+        ${s.message ? `<p>${esc(s.errorCode)}: ${esc(s.message)}</p>` : ''}
+        ${screenshot(s.screenshotPath)}</section>`,
+    )
+    .join('\n');
+}
+
+const STYLE = `body{font:14px system-ui,sans-serif;margin:2em;max-width:1100px}
+table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;
+text-align:left;vertical-align:top}th{background:#f3f3f3}.hold,.failed{color:#a00}
+img{max-width:100%;border:1px solid #999;margin:.5em 0}.none{color:#777}
+.step{border-top:1px solid #ddd;margin-top:1em}small{color:#666;font-weight:normal}`;
+
+/**
+ * One self-contained HTML page on a case for an auditor: the timeline of audit events, the
+ * original's hash, extracted fields with confidences, each check with its reason, the posting
+ * and every bot step with its (masked) screenshot inlined.
+ */
+export function renderEvidenceHtml(e: Evidence): string {
+  const c = e.case;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Evidence ${esc(c.id)}</title><style>${STYLE}</style></head><body>
+<h1>Case ${esc(c.id)}: ${esc(c.state)}</h1>
+${c.holdCode ? `<p class="hold">${esc(c.holdCode)}: ${esc(c.holdReason)}</p>` : ''}
+<h2>Original</h2>${table(['file', 'sha256', 'stored at'], [[e.document.fileName, e.document.sha256, e.document.original]])}
+<h2>Arrivals</h2>${table(['when', 'channel', 'source'], e.arrivals.map((a) => [a.arrived_at, a.channel, a.source_ref]))}
+<h2>Extracted data${e.extraction ? ` (${esc(e.extraction.method)})` : ''}</h2>
+${table(['field', 'value', 'confidence'], fieldRows(e))}
+<h2>Checks</h2>${table(['result', 'rule', 'code', 'reason'], e.checks.map((k) => [k.result, k.rule, k.code, k.reason]))}
+<h2>Posting</h2>${table(
+    ['target', 'state', 'ERP document', 'attempts', 'last error'],
+    e.posting ? [[e.posting.target, e.posting.state, e.posting.erpDocumentNumber, e.posting.attempts, e.posting.lastError]] : [],
+  )}
+<h2>Timeline (audit events)</h2>
+${table(['#', 'when (UTC)', 'actor', 'action', 'data', 'hash'], e.audit.map((a) => [a.seq, a.at, a.actor, a.action, JSON.stringify(a.data), a.hash.slice(0, 16)]))}
+<h2>Bot steps</h2>${stepSections(e) || '<p class="none">none</p>'}
+</body></html>
+`;
+}
