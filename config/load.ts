@@ -29,16 +29,15 @@ function setNested(raw: Record<string, unknown>, keys: string[], value: unknown)
 
 /**
  * Reads the config file (YAML or JSON), applies environment overrides and validates the result.
- * With no file (`null`: do not look for one), embedded defaults are used. Relative paths in the result are resolved against
- * the file's folder (or the working directory when there is no file).
+ * With no file (`null`: do not look for one), embedded defaults are used. Relative paths in
+ * the result are resolved against the file's folder (or the working directory without one).
  */
 export function loadConfig(
   filePath?: string | null,
   env: NodeJS.ProcessEnv = process.env,
   overrides: Record<string, unknown> = {},
 ): Config {
-  const file =
-    filePath ?? env.RPA_CONFIG ?? (existsSync('rpa.config.yaml') ? 'rpa.config.yaml' : undefined);
+  const file = filePath === null ? undefined : (filePath ?? env.RPA_CONFIG ?? defaultConfigFile());
   const raw = file ? readConfigFile(file) : {};
   for (const [name, apply] of ENV_OVERRIDES) {
     const value = env[name];

@@ -50,17 +50,26 @@ describe.each([
   let databaseUrl: string | undefined;
 
   beforeAll(async () => {
-    erp = await startFixtureErp({ dataFile: path.join(workDir, 'erp.json'), users: { bot: suffix } });
+    erp = await startFixtureErp({
+      dataFile: path.join(workDir, 'erp.json'),
+      users: { bot: suffix },
+    });
     process.env[`RPA_TEST_ERP_${suffix}`] = suffix;
     databaseUrl = mode === 'bullmq' ? await makeServerDatabase(dbName) : undefined;
-    const config = loadConfig(null, {}, {
-      dataDir: workDir,
-      databaseUrl,
-      redisUrl: mode === 'bullmq' ? redisUrl : undefined,
-      queue: { mode, prefix: `rpa-test-${suffix}`, backoffMs: 50 },
-      targets: { erp: { baseUrl: erp.url, user: 'bot', password: { env: `RPA_TEST_ERP_${suffix}` } } },
-      log: { console: false },
-    });
+    const config = loadConfig(
+      null,
+      {},
+      {
+        dataDir: workDir,
+        databaseUrl,
+        redisUrl: mode === 'bullmq' ? redisUrl : undefined,
+        queue: { mode, prefix: `rpa-test-${suffix}`, backoffMs: 50 },
+        targets: {
+          erp: { baseUrl: erp.url, user: 'bot', password: { env: `RPA_TEST_ERP_${suffix}` } },
+        },
+        log: { console: false },
+      },
+    );
     rt = await openRuntime(config, 'test');
     await rt.queue.start(pipelineHandlers(rt));
   });
@@ -79,13 +88,22 @@ describe.each([
       const bytes = readFileSync(path.join(DEMO, name));
       const arrival = { channel: 'folder' as const, ref: name, detail: {} };
       cases.push(await receiveFile(rt, { fileName: name, bytes, arrival }));
-      await receiveFile(rt, { fileName: name, bytes, arrival: { ...arrival, ref: `again/${name}` } });
+      await receiveFile(rt, {
+        fileName: name,
+        bytes,
+        arrival: { ...arrival, ref: `again/${name}` },
+      });
     }
     await rt.queue.waitUntilIdle();
-    const states = await Promise.all(cases.map(async (c) => (await getCase(rt.db, c.caseId))?.state));
+    const states = await Promise.all(
+      cases.map(async (c) => (await getCase(rt.db, c.caseId))?.state),
+    );
     expect(states).toEqual(['posted', 'posted', 'held']);
     expect((await getCase(rt.db, cases[2]!.caseId))?.holdCode).toBe('TOTALS_MISMATCH');
-    const posted = erp.listInvoices().map((i) => `${i.invoiceNumber} ${i.gross}`).sort();
+    const posted = erp
+      .listInvoices()
+      .map((i) => `${i.invoiceNumber} ${i.gross}`)
+      .sort();
     expect(posted).toEqual(['2025001053 562.06', 'INV-000468 216.00']);
     const steps = await listSteps(rt.db, cases[0]!.caseId);
     expect(steps.every((s) => s.status === 'ok' && s.screenshotPath)).toBe(true);

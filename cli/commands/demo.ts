@@ -43,7 +43,9 @@ export async function runDemo(options: GlobalOptions & { files?: string }): Prom
     await rt.queue.start(pipelineHandlers(rt));
     const folder = path.resolve(options.files ?? path.join(REPO_ROOT, 'fixtures/demo'));
     const knownBefore: string[] = [];
-    for (const name of readdirSync(folder).filter((n) => DEMO_FILES.test(n)).sort()) {
+    for (const name of readdirSync(folder)
+      .filter((n) => DEMO_FILES.test(n))
+      .sort()) {
       const file = path.join(folder, name);
       const received = await receiveFile(rt, {
         fileName: name,

@@ -46,7 +46,7 @@ function stepSections(e: Evidence): string {
 
 const STYLE = `body{font:14px system-ui,sans-serif;margin:2em;max-width:1100px}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;
-text-align:left;vertical-align:top}th{background:#f3f3f3}.hold,.failed{color:#a00}
+text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f3f3f3}.hold,.failed{color:#a00}
 img{max-width:100%;border:1px solid #999;margin:.5em 0}.none{color:#777}
 .step{border-top:1px solid #ddd;margin-top:1em}small{color:#666;font-weight:normal}`;
 
@@ -62,16 +62,35 @@ export function renderEvidenceHtml(e: Evidence): string {
 <h1>Case ${esc(c.id)}: ${esc(c.state)}</h1>
 ${c.holdCode ? `<p class="hold">${esc(c.holdCode)}: ${esc(c.holdReason)}</p>` : ''}
 <h2>Original</h2>${table(['file', 'sha256', 'stored at'], [[e.document.fileName, e.document.sha256, e.document.original]])}
-<h2>Arrivals</h2>${table(['when', 'channel', 'source'], e.arrivals.map((a) => [a.arrived_at, a.channel, a.source_ref]))}
+<h2>Arrivals</h2>${table(
+    ['when', 'channel', 'source'],
+    e.arrivals.map((a) => [a.arrived_at, a.channel, a.source_ref]),
+  )}
 <h2>Extracted data${e.extraction ? ` (${esc(e.extraction.method)})` : ''}</h2>
 ${table(['field', 'value', 'confidence'], fieldRows(e))}
-<h2>Checks</h2>${table(['result', 'rule', 'code', 'reason'], e.checks.map((k) => [k.result, k.rule, k.code, k.reason]))}
+<h2>Checks</h2>${table(
+    ['result', 'rule', 'code', 'reason'],
+    e.checks.map((k) => [k.result, k.rule, k.code, k.reason]),
+  )}
 <h2>Posting</h2>${table(
     ['target', 'state', 'ERP document', 'attempts', 'last error'],
-    e.posting ? [[e.posting.target, e.posting.state, e.posting.erpDocumentNumber, e.posting.attempts, e.posting.lastError]] : [],
+    e.posting
+      ? [
+          [
+            e.posting.target,
+            e.posting.state,
+            e.posting.erpDocumentNumber,
+            e.posting.attempts,
+            e.posting.lastError,
+          ],
+        ]
+      : [],
   )}
 <h2>Timeline (audit events)</h2>
-${table(['#', 'when (UTC)', 'actor', 'action', 'data', 'hash'], e.audit.map((a) => [a.seq, a.at, a.actor, a.action, JSON.stringify(a.data), a.hash.slice(0, 16)]))}
+${table(
+  ['#', 'when (UTC)', 'actor', 'action', 'data', 'hash'],
+  e.audit.map((a) => [a.seq, a.at, a.actor, a.action, JSON.stringify(a.data), a.hash.slice(0, 16)]),
+)}
 <h2>Bot steps</h2>${stepSections(e) || '<p class="none">none</p>'}
 </body></html>
 `;
