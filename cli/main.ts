@@ -9,6 +9,9 @@ import { ingestFiles } from './commands/ingest.ts';
 import { runOnce } from './commands/run.ts';
 import { showStatus } from './commands/status.ts';
 import { runWorker } from './commands/worker.ts';
+import { approveCommand, assignCommand, correctCommand, rejectCommand } from './commands/decide.ts';
+import { escalateNow, showInbox } from './commands/inbox.ts';
+import { loadMasterFiles } from './commands/master.ts';
 
 const program = new Command('rpa')
   .description('Bot runner for the billing back office: capture, extract, validate, route, post.')
@@ -75,6 +78,59 @@ program
   .description('check the hash chain; exits 1 at the first changed, removed or moved event')
   .option('--json', 'machine-readable output')
   .action((_o, cmd) => verifyAudit(opts(cmd)));
+
+const asOption = () => new Option('--as <user>', 'acting user; default $RPA_USER');
+
+program
+  .command('inbox')
+  .description('cases waiting for a person: exceptions and approvals, with owner and deadline')
+  .option('--user <user>', 'only what this user or their groups own')
+  .option('--json', 'machine-readable output')
+  .action((_o, cmd) => showInbox(opts(cmd)));
+
+program
+  .command('approve')
+  .description('approve the next level of a case (or override its hold)')
+  .argument('<case>')
+  .addOption(asOption())
+  .action((caseId: string, _o, cmd) => approveCommand(caseId, opts(cmd)));
+
+program
+  .command('reject')
+  .description('reject a case; it is never posted')
+  .argument('<case>')
+  .requiredOption('--reason <text>', 'why, for the audit trail')
+  .addOption(asOption())
+  .action((caseId: string, _o, cmd) => rejectCommand(caseId, opts(cmd)));
+
+program
+  .command('correct')
+  .description('correct header fields and re-run the checks')
+  .argument('<case>')
+  .argument('<assignments...>', 'FIELD=VALUE, e.g. gross_total=119.00')
+  .addOption(asOption())
+  .action((caseId: string, values: string[], _o, cmd) => correctCommand(caseId, values, opts(cmd)));
+
+program
+  .command('assign')
+  .description("hand a case's exception to another user or group")
+  .argument('<case>')
+  .argument('<to>')
+  .addOption(asOption())
+  .action((caseId: string, to: string, _o, cmd) => assignCommand(caseId, to, opts(cmd)));
+
+program
+  .command('escalate')
+  .description('escalate every exception past its deadline (one sweep)')
+  .action((_o, cmd) => escalateNow(opts(cmd)));
+
+program
+  .command('master')
+  .description('master data tools')
+  .command('load')
+  .description('load vendors, purchase orders, goods receipts, accounts (CSV or YAML)')
+  .argument('<files...>')
+  .action((files: string[], _o, cmd) => loadMasterFiles(files, opts(cmd)));
 
 try {
   await program.parseAsync();

@@ -3,7 +3,7 @@ import type { Extraction, ExtractionMethod } from '../../runner/invoice.ts';
 import type { Logger } from '../../runner/logger.ts';
 import { readEInvoice } from './e-invoice-reader.ts';
 import { withConfidence } from './field-values.ts';
-import { detectFileType } from './file-type.ts';
+import { detectFileType, type FileType } from './file-type.ts';
 import type { PagedLine } from './label-search.ts';
 import { OcrPool } from './ocr-pool.ts';
 import { openPdf, pdfAttachments } from './pdf-document.ts';
@@ -11,6 +11,7 @@ import { renderPagePng } from './pdf-render.ts';
 import { readPdfText } from './pdf-text-reader.ts';
 import { applyTemplate } from './template-apply.ts';
 import { readTextFields } from './text-fields.ts';
+import { splitTiffPages } from './tiff-pages.ts';
 import {
   chooseTemplate,
   loadTemplates,
@@ -56,7 +57,7 @@ export async function closeExtractors(): Promise<void> {
 
 /**
  * Reads an invoice file: e-invoice XML exactly; a PDF through its embedded e-invoice, else its
- * text layer, with OCR for pages that have none; PNG/JPEG by OCR.
+ * text layer, with OCR for pages that have none or a garbled one; PNG/JPEG/TIFF by OCR.
  * @throws BusinessError FILE_UNREADABLE, UNSUPPORTED_FILE, NO_TEXT, XML_UNSAFE, XML_INVALID
  * @throws SystemError OCR_FAILED when a page exceeds `ocrPageTimeoutMs` or OCR breaks
  */
@@ -68,13 +69,22 @@ export async function extractDocument(
   const logger = options.logger.child({ file: input.fileName, bot: 'extract' });
   if (type === 'xml') return fromXml(input.bytes, input.fileName, 'xml');
   if (type === 'pdf') return fromPdf(input, options, logger);
-  const lines = await ocrPool(options).recognize(
-    input.bytes,
-    1,
-    input.fileName,
-    options.ocrPageTimeoutMs,
+  const lines = await imageLines(input, type, options);
+  const pageCount = Math.max(1, ...lines.map((l) => l.page));
+  return fromLines(lines, 'ocr', pageCount, input.fileName, []);
+}
+
+/** OCR of an image file; each page of a multi-page TIFF in turn, through the shared pool. */
+async function imageLines(
+  input: ExtractInput,
+  type: FileType,
+  options: ExtractOptions,
+): Promise<PagedLine[]> {
+  const pages = type === 'tiff' ? splitTiffPages(input.bytes, input.fileName) : [input.bytes];
+  const read = pages.map((image, i) =>
+    ocrPool(options).recognize(image, i + 1, input.fileName, options.ocrPageTimeoutMs),
   );
-  return fromLines(lines, 'ocr', 1, input.fileName, []);
+  return (await Promise.all(read)).flat();
 }
 
 function fromXml(bytes: Uint8Array, fileName: string, origin: 'xml' | 'pdf'): Extraction {
@@ -215,9 +225,7 @@ export async function explainTemplate(
 
 async function documentLines(input: ExtractInput, options: ExtractOptions): Promise<PagedLine[]> {
   const type = detectFileType(input.bytes, input.fileName, input.mediaType);
-  if (type !== 'pdf') {
-    return ocrPool(options).recognize(input.bytes, 1, input.fileName, options.ocrPageTimeoutMs);
-  }
+  if (type !== 'pdf') return imageLines(input, type, options);
   const doc = await openPdf(input.bytes, input.fileName);
   try {
     const { lines, textlessPages } = await readPdfText(doc);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
 import { SystemError } from '../../runner/errors.ts';
 import type { Logger } from '../../runner/logger.ts';
+import { upscaleForOcr } from './image-prep.ts';
 import type { PagedLine } from './label-search.ts';
 
 const require = createRequire(import.meta.url);
@@ -31,18 +32,33 @@ export class OcrPool {
   private created = 0;
   private closed = false;
 
+  private readonly pagesRead = new Map<Worker, number>();
+
+  /**
+   * @param size workers at most
+   * @param pagesPerWorker pages one worker reads before it is terminated and replaced, to
+   *   keep memory bounded; default 50
+   */
   constructor(
     private readonly size: number,
     private readonly logger: Logger,
+    private readonly pagesPerWorker = 50,
   ) {}
 
-  /** Recognises one image (PNG/JPEG bytes) into text lines tagged with `page`. */
+  /**
+   * Recognises one image (PNG/JPEG/TIFF bytes) into text lines tagged with `page`. Small
+   * images are upscaled first; tesseract straightens mild skew itself (`rotateAuto`); when
+   * the mean word confidence stays low the page is tried turned by 90, 180 and 270 degrees
+   * (the eng data has no orientation detection) and the most confident reading is kept. The
+   * time limit covers all attempts.
+   */
   async recognize(
     image: Uint8Array,
     page: number,
     fileName: string,
     pageTimeoutMs: number,
   ): Promise<PagedLine[]> {
+    const prepared = Buffer.from(await upscaleForOcr(image));
     const worker = await this.acquire();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -50,12 +66,9 @@ export class OcrPool {
       timer = setTimeout(fail, pageTimeoutMs);
     });
     try {
-      const result = await Promise.race([
-        worker.recognize(Buffer.from(image), {}, { blocks: true, text: true }),
-        timeout,
-      ]);
+      const best = await Promise.race([readBestOrientation(worker, prepared), timeout]);
       this.release(worker);
-      return linesOf(result.data.blocks ?? [], page);
+      return linesOf(best.blocks, page);
     } catch (error) {
       await this.discard(worker);
       throw new SystemError('OCR_FAILED', `${fileName}: OCR failed on page ${page}`, {
@@ -93,26 +106,55 @@ export class OcrPool {
   }
 
   private release(worker: Worker): void {
+    const pages = (this.pagesRead.get(worker) ?? 0) + 1;
+    this.pagesRead.set(worker, pages);
+    if (pages >= this.pagesPerWorker && !this.closed) {
+      // tesseract's wasm heap only grows; a fresh worker gives the memory back.
+      this.logger.info('OCR worker recycled', { count: pages });
+      void this.discard(worker, false);
+      return;
+    }
     const next = this.waiting.shift();
     if (next) next(worker);
     else if (this.closed) void worker.terminate();
     else this.idle.push(worker);
   }
 
-  private async discard(worker: Worker): Promise<void> {
+  private async discard(worker: Worker, hasFailed = true): Promise<void> {
     this.created--;
-    this.logger.warn('OCR worker replaced after a failed page', { count: this.created });
+    this.pagesRead.delete(worker);
+    if (hasFailed)
+      this.logger.warn('OCR worker replaced after a failed page', { count: this.created });
     await worker.terminate().catch(() => undefined);
     const next = this.waiting.shift();
     if (next) void this.acquire().then(next);
   }
 }
 
+/** Below this mean word confidence (0-100) a page is also tried turned. */
+const LOW_CONFIDENCE = 60;
+const TURNS = [Math.PI / 2, Math.PI, (3 * Math.PI) / 2];
+
+type Blocks = Array<{ paragraphs: Array<{ lines: Array<{ words: Word[] }> }> }>;
+
+async function readOnce(worker: Worker, image: Buffer, rotateRadians?: number) {
+  const options = rotateRadians === undefined ? { rotateAuto: true } : { rotateRadians };
+  const result = await worker.recognize(image, options, { blocks: true, text: true });
+  return { blocks: (result.data.blocks ?? []) as Blocks, confidence: result.data.confidence };
+}
+
+async function readBestOrientation(worker: Worker, image: Buffer) {
+  let best = await readOnce(worker, image);
+  for (const turn of TURNS) {
+    if (best.confidence >= LOW_CONFIDENCE) break;
+    const turned = await readOnce(worker, image, turn);
+    if (turned.confidence > best.confidence) best = turned;
+  }
+  return best;
+}
+
 // Words further apart than about one line height are separate cells ("Total    12.50").
-function linesOf(
-  blocks: Array<{ paragraphs: Array<{ lines: Array<{ words: Word[] }> }> }>,
-  page: number,
-): PagedLine[] {
+function linesOf(blocks: Blocks, page: number): PagedLine[] {
   const out: PagedLine[] = [];
   for (const line of blocks.flatMap((b) => b.paragraphs.flatMap((p) => p.lines))) {
     const words = line.words.filter((w) => w.text.trim() !== '');

@@ -42,7 +42,10 @@ export function readTextFields(
   const hits: Record<string, Hit | undefined> = {};
   const number = findInvoiceNumber(lines, order);
   hits['invoice_number'] = number?.hit;
-  hits['issue_date'] = number?.date ?? findLabelled(lines, ISSUE_DATE, (t) => parseDate(t, order));
+  hits['issue_date'] =
+    number?.date ??
+    findLabelled(lines, ISSUE_DATE, (t) => parseDate(t, order)) ??
+    firstDate(lines, order);
   hits['due_date'] = findLabelled(lines, DUE_DATE, (t) => parseDate(t, order));
   hits['currency'] = findCurrency(lines, fullText);
   hits['gross_total'] = findLabelled(lines, GROSS_TOTAL, lastAmount, true);
@@ -80,6 +83,18 @@ function unsignTotals(hits: Record<string, Hit | undefined>): void {
     const hit = hits[name];
     if (hit) hit.value = hit.value.replace(/^-/, '');
   }
+}
+
+/**
+ * Receipts often print their date unlabelled ("ORD #70 -REG #19- 18/03/2018 23:02"): the
+ * first date of the document, at a confidence that says it is a guess.
+ */
+function firstDate(lines: PagedLine[], order: DateOrder): Hit | undefined {
+  for (const line of lines) {
+    const value = parseDate(line.text, order);
+    if (value) return { value, confidence: 0.5, page: line.page };
+  }
+  return undefined;
 }
 
 function lastAmount(text: string): string | undefined {

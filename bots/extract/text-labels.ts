@@ -58,9 +58,9 @@ export const GROSS_TOTAL: LabelSet = {
   labels: [
     /gesamtsumme\s+brutto|bruttosumme|rechnungsbetrag|gesamtbetrag(?!\s+der)|endbetrag/i,
     /total\s+ttc|montant\s+ttc|total\s+facture|montant\s+total/i,
-    /grand\s+total|invoice\s+total|total\s+for\s+this\s+invoice|total\s+amount(?:\s+due)?|total\s+\(?incl/i,
+    /grand\s+total|invoice\s+total|total\s+for\s+this\s+invoice|total\s+amount(?:\s+due)?|total\s+rounded|rounded\s+total|total\s+sales\s+\(?incl|total\s+\(?incl(?!udes)/i,
     /importe\s+total|total\s+factura|totale\s+(?:fattura|documento)|totaal\s+incl|te\s+betalen/i,
-    /totaal|total(?:e)?(?:\s+(?:eur|usd|gbp|chf|inr|rm))?\s*:?(?=\s|$)|summe\b|gesamt\b/i,
+    /totaal|total(?:e)?(?!\s*\(?(?:includes|gst|tax|vat|sales|excl|qty|items?|discount|savings|rounding)\b)(?:\s+(?:eur|usd|gbp|chf|inr|rm))?\s*:?(?=\s|$)|summe\b|gesamt\b/i,
     /due\s+payable|amount\s+due|balance\s+due|zahlbetrag|somme\s+à\s+payer|net\s+[àa]\s+payer/i,
   ],
   confidence: 0.85,
@@ -82,9 +82,9 @@ export const TAX_TOTAL: LabelSet = {
   labels: [
     /summe\s+umsatzsteuer|steuerbetrag|mwst\.?-?betrag|umsatzsteuer\s+gesamt/i,
     /total\s+(?:des\s+)?taxes|total\s+tva|montant\s+tva/i,
-    /tax\s+total|vat\s+total|total\s+(?:vat|tax)|sales\s+tax/i,
+    /tax\s+total|vat\s+total|total\s+(?:vat|tax|gst)|sales\s+tax|total\s+includes\s+\d+(?:[.,]\d+)?\s*%\s*gst|gst\s+(?:amount|payable)/i,
     /totale\s+iva|total\s+iva|btw\s+totaal/i,
-    /(?:tax|vat|tva|btw|iva|mwst|ust)\b\.?(?!\s*(?:id|no|nr|number|reg|#|-?nummer|-?id|intra))(?:\s*\(?\d+[.,]?\d*\s*%\)?)?\s*(?:\*|:|$|\s)/i,
+    /(?:tax|vat|tva|btw|iva|mwst|ust|gst)\b\.?(?!\s*(?:id|no|nr|number|reg|#|-?nummer|-?id|intra))(?:\s*\(?\d+[.,]?\d*\s*%\)?)?\s*(?:\*|:|$|\s)/i,
   ],
   confidence: 0.75,
 };

@@ -12,7 +12,7 @@ const INLINE_SELLER =
 const INLINE_BUYER = /^(?:attn|bill\s+to|kunde|client|cliente)\s*:\s*(.+)$/i;
 const SKIP_IN_BLOCK = /^(?:nummer|number|globale|global|kennung|id|gln|n°)\b/i;
 const LEGAL_FORM =
-  /\b(?:GmbH|AG|SARL|SAS|SA|S\.A\.|Ltd\.?|Limited|Inc\.?|B\.V\.|N\.V\.|S\.L\.|S\.p\.A\.|S\.r\.l\.|Srl|LLC|KG|a\.G\.|e\.K\.)(?=$|[\s,.])/;
+  /\b(?:GmbH|AG|SARL|SAS|SA|S\.A\.|Ltd\.?|Limited|Inc\.?|B\.V\.|N\.V\.|S\.L\.|S\.p\.A\.|S\.r\.l\.|Srl|LLC|KG|a\.G\.|e\.K\.|SDN\.?\s*BHD\.?|Sdn\.?\s*Bhd\.?|BHD|PTE\.?\s+LTD|Pte\.?\s+Ltd|LTD|LIMITED|TRADING|ENTERPRISE|RESTAURANT|RESTORAN)(?=$|[\s,.])/;
 
 /** Seller and buyer names: from labelled blocks first, a company-looking line second. */
 export function readParties(lines: PagedLine[]): Record<string, Hit | undefined> {
@@ -70,7 +70,7 @@ function legalName(lines: PagedLine[]): Hit | undefined {
   for (const [i, line] of lines.slice(0, 40).entries()) {
     for (const cell of line.cells) {
       if (!LEGAL_FORM.test(cell) || cell.length > 80) continue;
-      const name = clean(cell.split(/\s[-–●|·*]\s/)[0] ?? cell);
+      const name = clean(nameUpToLegalForm(cell));
       return { value: name, confidence: legalNameConfidence(lines, i, name), page: line.page };
     }
   }
@@ -78,6 +78,18 @@ function legalName(lines: PagedLine[]): Hit | undefined {
   return first
     ? { value: clean(first.cells[0] ?? ''), confidence: 0.3, page: first.page }
     : undefined;
+}
+
+/**
+ * The name in a letterhead cell: the part (of "Name · Street · Town") that holds the legal
+ * form, cut after it, so a registration number printed behind it ("SDN BHD (139386 X)") goes.
+ * A cell whose first part already holds it ("CT281 - TEALIVE ... ENTERPRISE") stays whole.
+ */
+function nameUpToLegalForm(cell: string): string {
+  const parts = cell.split(/\s[●|·*]\s|\s[-–]\s(?=.*\d{3})/);
+  const part = parts.find((p) => LEGAL_FORM.test(p)) ?? cell;
+  const m = LEGAL_FORM.exec(part);
+  return m ? part.slice(0, m.index + m[0].length) : part;
 }
 
 /**

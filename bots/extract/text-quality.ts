@@ -15,7 +15,8 @@ const MIN_CHARS = 20;
 const PRIVATE_OR_BROKEN = /[\uE000-\uF8FF\uFFFD\u0000-\u0008\u000E-\u001F]/g;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/gu;
 // A word a reader would recognise: letters with at least one vowel, or a number.
-const WORDISH = /^(?:[\p{L}'’-]*[aeiouyäöüàâéèêëîïôûùáíóúæøå][\p{L}'’-]*|[\d.,:/%€$£-]+)[.,;:)]*$/iu;
+const WORDISH =
+  /^(?:[\p{L}'’-]*[aeiouyäöüàâéèêëîïôûùáíóúæøå][\p{L}'’-]*|[\d.,:/%€$£-]+)[.,;:)]*$/iu;
 
 function share(text: string, pattern: RegExp, total: number): number {
   return (text.match(pattern)?.length ?? 0) / total;
@@ -26,7 +27,10 @@ export function judgeTextQuality(text: string): TextQuality {
   if (visible.length < MIN_CHARS) return { isGarbled: false };
   const broken = share(visible, PRIVATE_OR_BROKEN, visible.length);
   if (broken > 0.2) {
-    return { isGarbled: true, reason: `${Math.round(broken * 100)} % private-use or control characters` };
+    return {
+      isGarbled: true,
+      reason: `${Math.round(broken * 100)} % private-use or control characters`,
+    };
   }
   const letters = share(visible, LETTER_OR_DIGIT, visible.length);
   if (letters < 0.5) {

@@ -8,7 +8,12 @@ import { listCorpus } from '../../scripts/lib/corpus.ts';
 import { closeExtractors, explainTemplate, extractDocument } from './index.ts';
 import { chooseTemplate, loadTemplates } from './vendor-templates.ts';
 
-const options = { ocrWorkers: 1, ocrPageTimeoutMs: 120_000, ocrRenderScale: 3, logger: silentLogger };
+const options = {
+  ocrWorkers: 1,
+  ocrPageTimeoutMs: 120_000,
+  ocrRenderScale: 3,
+  logger: silentLogger,
+};
 const corpus = listCorpus();
 const entry = (name: string) => corpus.find((e) => e.path.endsWith(`compare/${name}`))!;
 const input = (file: string) => ({ bytes: readFileSync(file), fileName: path.basename(file) });
@@ -64,7 +69,10 @@ describe('vendor templates', () => {
     expect(none.template).toBeUndefined();
     expect(none.reasons).toEqual(['no template matched']);
     expect(none.rejected).toHaveLength(3);
-    const xml = await explainTemplate({ bytes: new TextEncoder().encode('<Invoice/>'), fileName: 'a.xml' }, options);
+    const xml = await explainTemplate(
+      { bytes: new TextEncoder().encode('<Invoice/>'), fileName: 'a.xml' },
+      options,
+    );
     expect(xml.reasons[0]).toMatch(/XML/);
   });
 

@@ -9,10 +9,12 @@ import { getPosting } from '../../runner/store/postings.ts';
 import { readFileSync } from 'node:fs';
 import { REPO_ROOT, startFixtureErpProcess } from '../fixture-erp-process.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
+import { printOutcomes, summariseOutcomes } from './outcomes.ts';
 import { printStateCounts } from './status.ts';
 
 const DEMO_FILES = /\.(pdf|xml|png|jpe?g|tiff?)$/i;
 const DEMO_PASSWORD_ENV = 'RPA_DEMO_ERP_PASSWORD';
+const DEMO_MASTER_FILES = ['vendors.csv', 'purchase-orders.csv', 'goods-receipts.csv'];
 
 /**
  * `rpa demo`: the whole pipeline on the bundled invoices with embedded defaults: PGlite under
@@ -27,6 +29,8 @@ export async function runDemo(options: GlobalOptions & { files?: string }): Prom
     { ...options, dataDir },
     {
       queue: { mode: 'in-process' },
+      // The vendor master, orders and receipts the checks compare the bundled invoices with.
+      masterData: DEMO_MASTER_FILES.map((f) => path.join(REPO_ROOT, 'fixtures/demo', f)),
       targets: {
         erp: {
           system: 'fixture-erp',
@@ -84,6 +88,7 @@ async function printDemoOutcome(
   const counts: Record<string, number> = {};
   for (const c of cases) counts[c.state] = (counts[c.state] ?? 0) + 1;
   printStateCounts(counts);
+  printOutcomes(await summariseOutcomes(rt.db));
   await finishRun(rt.db, rt.runId, { states: counts, posted: postedNow.length });
   console.log(`Evidence (screenshots per step): ${path.join(rt.config.dataDir, 'evidence')}`);
   console.log(`Inspect a case with: rpa evidence CASE --data-dir ${rt.config.dataDir}`);

@@ -1,5 +1,6 @@
 import { countCasesByState, listCases } from '../../runner/store/cases.ts';
 import { configFrom, type GlobalOptions, openStore } from '../open-runtime.ts';
+import { printOutcomes, summariseOutcomes } from './outcomes.ts';
 
 /** `rpa status`: cases by state, and what is held and why. */
 export async function showStatus(options: GlobalOptions & { json?: boolean }): Promise<void> {
@@ -16,11 +17,13 @@ export async function showStatus(options: GlobalOptions & { json?: boolean }): P
       code: c.holdCode,
       reason: c.holdReason,
     }));
+    const outcomes = await summariseOutcomes(db);
     if (options.json) {
-      console.log(JSON.stringify({ counts, attention }, null, 2));
+      console.log(JSON.stringify({ counts, outcomes, attention }, null, 2));
       return;
     }
     printStateCounts(counts);
+    printOutcomes(outcomes);
     for (const a of attention) {
       console.log(
         `  ${a.caseId}  ${a.state.padEnd(6)} ${String(a.code).padEnd(22)} ${a.file}: ${a.reason}`,

@@ -1,3 +1,4 @@
+import { startEscalation } from '../../queues/escalation.ts';
 import { pipelineHandlers } from '../../queues/pipeline.ts';
 import { shutdown } from '../../queues/runtime.ts';
 import { pollSources } from '../../queues/sources.ts';
@@ -24,6 +25,7 @@ export async function runWorker(options: GlobalOptions & { poll: boolean; pollSe
   process.on('SIGTERM', stop);
   await rt.queue.start(pipelineHandlers(rt));
   await resumeUnfinished(rt);
+  startEscalation(rt);
   rt.logger.info('Worker started', { runId: rt.runId, queue: rt.queue.mode });
   while (!isStopping && options.poll) {
     await pollSources(rt).catch((e) =>

@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** The `rpa` command as an operator runs it: a child process, its stdout and exit code. */
+const run = promisify(execFile);
+const REPO = path.resolve(import.meta.dirname, '..');
+const CORPUS = path.resolve(REPO, '..', 'shared', 'corpus');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rpa-cli-'));
+
+async function rpa(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/rpa.mjs', ...args], {
+      cwd: REPO,
+      env: { ...process.env, RPA_QUEUE_MODE: 'in-process', DATABASE_URL: '', REDIS_URL: '' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('rpa CLI', () => {
+  it('extracts one document to JSON under the corpus field names', async () => {
+    const file = path.join(CORPUS, 'en16931-cef/ubl/examples/ubl-tc434-example1.xml');
+    const result = await rpa('extract', file, '--json');
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(out.method).toBe('ubl');
+    expect(out.fields.invoice_number).toMatchObject({ value: '12115118', confidence: 1 });
+    expect(out.fields.gross_total.value).toBe('250.33');
+  });
+
+  it('holds a corrupt PDF as FILE_UNREADABLE and keeps the original', async () => {
+    const bad = path.join(dataDir, 'broken.pdf');
+    writeFileSync(bad, '%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without end');
+    const ingest = await rpa('ingest', bad, '--data-dir', dataDir);
+    expect(ingest.code).toBe(0);
+    expect(ingest.stdout).toMatch(/broken\.pdf -> C-[0-9a-f]{12} held FILE_UNREADABLE/);
+    const status = JSON.parse((await rpa('status', '--json', '--data-dir', dataDir)).stdout);
+    expect(status.counts).toEqual({ held: 1 });
+    expect(status.attention[0]).toMatchObject({ code: 'FILE_UNREADABLE', file: 'broken.pdf' });
+    const evidence = JSON.parse(
+      (await rpa('evidence', status.attention[0].caseId, '--json', '--data-dir', dataDir)).stdout,
+    );
+    expect(evidence.document.original).toContain(path.join(dataDir, 'originals'));
+    expect(evidence.audit.map((a: { action: string }) => a.action)).toEqual([
+      'document.received',
+      'case.held',
+    ]);
+  });
+
+  it('refuses a config file with an unknown key, naming it, with exit code 2', async () => {
+    const config = path.join(dataDir, 'bad.yaml');
+    writeFileSync(config, 'dataDir: ./x\nqueue:\n  atempts: 3\n');
+    const result = await rpa('status', '--config', config);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/queue: Unrecognized key.*atempts.*\[CONFIG_INVALID\]/s);
+  });
+
+  it('names an unknown case with its code', async () => {
+    const result = await rpa('evidence', 'C-000000000000', '--data-dir', dataDir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/No case C-000000000000.*\[CASE_NOT_FOUND\]/);
+  });
+});

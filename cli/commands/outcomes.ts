@@ -1,0 +1,41 @@
+import { listCases } from '../../runner/store/cases.ts';
+import type { Db } from '../../runner/store/db.ts';
+import { countExceptionsByCode } from '../../runner/store/exceptions.ts';
+
+export interface Outcomes {
+  /** Cases past validation: decided by the runner or waiting for a person. */
+  cases: number;
+  /** Approved or posted with no person in their audit trail. */
+  touchless: number;
+  /** touchless / cases, in percent with one decimal; "0.0" without cases. */
+  touchlessPercent: string;
+  /** Every exception ever opened, by reason code. */
+  exceptionsByReason: Record<string, number>;
+}
+
+const UNDECIDED = ['received', 'extracted', 'validated'];
+const THROUGH = ['approved', 'posting', 'posted'];
+
+/** The share of invoices that went through untouched, and what held the others. */
+export async function summariseOutcomes(db: Db): Promise<Outcomes> {
+  const cases = (await listCases(db)).filter((c) => !UNDECIDED.includes(c.state));
+  const rows = await db.query<{ case_id: string }>(
+    "SELECT DISTINCT case_id FROM audit_events WHERE case_id IS NOT NULL AND actor NOT LIKE 'bot:%'",
+  );
+  const touched = new Set(rows.map((r) => r.case_id));
+  const touchless = cases.filter((c) => THROUGH.includes(c.state) && !touched.has(c.id)).length;
+  const percent = cases.length === 0 ? 0 : (touchless * 1000) / cases.length;
+  return {
+    cases: cases.length,
+    touchless,
+    touchlessPercent: (Math.round(percent) / 10).toFixed(1),
+    exceptionsByReason: await countExceptionsByCode(db),
+  };
+}
+
+export function printOutcomes(o: Outcomes): void {
+  console.log(`Touchless: ${o.touchless} of ${o.cases} cases (${o.touchlessPercent} %)`);
+  const reasons = Object.entries(o.exceptionsByReason).sort(([, a], [, b]) => b - a);
+  console.log(`Exceptions by reason: ${reasons.length === 0 ? 'none' : ''}`);
+  for (const [code, n] of reasons) console.log(`  ${code.padEnd(24)} ${n}`);
+}
