@@ -1,5 +1,5 @@
 import { scanDropFolder } from '../bots/intake/folder.ts';
-import { type IncomingFile, pollMailbox } from '../bots/intake/mail/index.ts';
+import { type IncomingFile, pollMailbox, watchMailbox } from '../bots/intake/mail/index.ts';
 import { readSecret } from '../config/load.ts';
 import { messageOf } from '../runner/errors.ts';
 import { dbMailCursors } from '../runner/store/mail-cursors.ts';
@@ -39,6 +39,40 @@ export async function pollSources(rt: Runtime): Promise<SourcePassSummary> {
     });
   }
   return summary;
+}
+
+/**
+ * For `rpa worker`: every mailbox watched continuously (IMAP IDLE, polling where the server
+ * has none, reconnecting with a fresh client after a drop) and the drop folders scanned every
+ * `pollMs`, until `signal` aborts.
+ */
+export async function watchSources(rt: Runtime, signal: AbortSignal, pollMs: number) {
+  const summary: SourcePassSummary = { files: 0, mails: 0, failedSources: [] };
+  const watches = rt.config.sources.mailboxes.map((mailbox) =>
+    runSource(rt, summary, `mailbox:${mailbox.name}`, () =>
+      watchMailbox(
+        { ...mailbox, password: readSecret(mailbox.password) },
+        (files) => acceptFiles(rt, summary, files),
+        dbMailCursors(rt.db),
+        rt.logger.child({ mailbox: mailbox.name, bot: 'intake-mail' }),
+        { signal, pollIntervalMs: pollMs, maxFileBytes: intakeCapBytes(rt) },
+      ),
+    ),
+  );
+  while (!signal.aborted) {
+    for (const folder of rt.config.sources.dropFolders) {
+      await runSource(rt, summary, `folder:${folder.path}`, async () => {
+        await scanDropFolder(folder, (file) => acceptFiles(rt, summary, [file]), rt.logger, {
+          maxFileBytes: intakeCapBytes(rt),
+        });
+      });
+    }
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, pollMs);
+      signal.addEventListener('abort', () => resolve(clearTimeout(timer)), { once: true });
+    });
+  }
+  await Promise.all(watches);
 }
 
 /**

@@ -5,7 +5,7 @@ import { createCanvas, loadImage } from '@napi-rs/canvas';
  * text best at 20-40 px capital height, and small receipt photos and 72-150 dpi scans fall
  * well short of it.
  */
-export const MIN_OCR_WIDTH_PX = 1400;
+export const MIN_OCR_WIDTH_PX = 1000;
 /** Never upscale past this factor: beyond it blur, not size, limits recognition. */
 const MAX_UPSCALE = 2.5;
 

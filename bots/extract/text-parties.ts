@@ -82,14 +82,13 @@ function legalName(lines: PagedLine[]): Hit | undefined {
 
 /**
  * The name in a letterhead cell: the part (of "Name · Street · Town") that holds the legal
- * form, cut after it, so a registration number printed behind it ("SDN BHD (139386 X)") goes.
+ * form, without a registration number printed behind it ("SDN BHD (139386 X)") goes.
  * A cell whose first part already holds it ("CT281 - TEALIVE ... ENTERPRISE") stays whole.
  */
 function nameUpToLegalForm(cell: string): string {
   const parts = cell.split(/\s[●|·*]\s|\s[-–]\s(?=.*\d{3})/);
   const part = parts.find((p) => LEGAL_FORM.test(p)) ?? cell;
-  const m = LEGAL_FORM.exec(part);
-  return m ? part.slice(0, m.index + m[0].length) : part;
+  return part.replace(/\s*\((?=[^)]*\d{4})[\dA-Z -]+\)\s*$/, '');
 }
 
 /**

@@ -175,8 +175,11 @@ function findPoLine(
 ): PurchaseOrderLine | undefined {
   const norm = (text?: string) => (text ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
   const wanted = norm(line.description);
-  const byText = wanted ? order.lines.find((l) => norm(l.description) === wanted) : undefined;
-  if (byText) return byText;
+  const byText = wanted ? order.lines.filter((l) => norm(l.description) === wanted) : [];
+  // An item ordered on two lines: the line in the same position is the one meant.
+  const samePlace = order.lines[index];
+  if (samePlace && byText.includes(samePlace)) return samePlace;
+  if (byText[0]) return byText[0];
   return lineCount === order.lines.length ? order.lines[index] : undefined;
 }
 

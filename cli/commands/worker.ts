@@ -1,22 +1,24 @@
 import { startEscalation } from '../../queues/escalation.ts';
 import { pipelineHandlers } from '../../queues/pipeline.ts';
 import { shutdown } from '../../queues/runtime.ts';
-import { pollSources } from '../../queues/sources.ts';
-import { messageOf } from '../../runner/errors.ts';
+import { watchSources } from '../../queues/sources.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
 import { resumeUnfinished } from './run.ts';
 
 /**
- * `rpa worker`: consumes the stage queues until stopped (SIGINT/SIGTERM), and polls the
- * sources every `pollSeconds` unless `--no-poll` (then another process feeds the queues).
+ * `rpa worker`: consumes the stage queues until stopped (SIGINT/SIGTERM), watches the
+ * mailboxes (IDLE) and scans the drop folders every `pollSeconds`, unless `--no-poll` (then
+ * another process feeds the queues).
  */
 export async function runWorker(options: GlobalOptions & { poll: boolean; pollSeconds: string }) {
   const rt = await openRuntime(configFrom(options), 'worker');
   const pollMs = Number(options.pollSeconds) * 1000;
+  const watching = new AbortController();
   let isStopping = false;
   const stop = async () => {
     if (isStopping) return;
     isStopping = true;
+    watching.abort();
     rt.logger.info('Worker stopping', { runId: rt.runId });
     await shutdown(rt);
     process.exit(0);
@@ -27,10 +29,5 @@ export async function runWorker(options: GlobalOptions & { poll: boolean; pollSe
   await resumeUnfinished(rt);
   startEscalation(rt);
   rt.logger.info('Worker started', { runId: rt.runId, queue: rt.queue.mode });
-  while (!isStopping && options.poll) {
-    await pollSources(rt).catch((e) =>
-      rt.logger.error('Source pass failed', { error: messageOf(e) }),
-    );
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
+  if (options.poll) await watchSources(rt, watching.signal, pollMs);
 }
