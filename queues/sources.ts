@@ -113,6 +113,7 @@ async function acceptFiles(
       bytes: file.bytes,
       mediaType: file.mediaType,
       arrival: arrivalOf(file),
+      isContainer: file.isContainer,
     });
     summary.files += 1;
   }
@@ -120,7 +121,9 @@ async function acceptFiles(
 }
 
 function arrivalOf(file: IncomingFile) {
-  const s = file.source as unknown as Record<string, unknown> & { kind: string };
+  const s = { ...file.source, parentSha256: file.parentSha256 } as Record<string, unknown> & {
+    kind: string;
+  };
   if (s.kind === 'mail') {
     return {
       channel: 'mail' as const,

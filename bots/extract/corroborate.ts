@@ -38,10 +38,12 @@ export function corroborate(
   }
   const currency = hits['currency'];
   if (currency && currency.confidence < 0.85) {
-    const onTotal = lines.some((l) => {
-      const code = TOTAL_WITH_CODE.exec(l.text)?.[1]?.toUpperCase();
-      return code === currency.value && isoCodes.has(code);
-    });
+    const onTotal = lines.some((l) =>
+      l.cells.some((cell) => {
+        const code = TOTAL_WITH_CODE.exec(cell)?.[1]?.toUpperCase();
+        return code === currency.value && isoCodes.has(code);
+      }),
+    );
     if (onTotal) currency.confidence = 0.85;
   }
 }

@@ -47,7 +47,7 @@ export class OcrPool {
 
   /**
    * Recognises one image (PNG/JPEG/TIFF bytes) into text lines tagged with `page`. Small
-   * images are upscaled first; tesseract straightens mild skew itself (`rotateAuto`); when
+   * images are upscaled first; when
    * the mean word confidence stays low the page is tried turned by 90, 180 and 270 degrees
    * (the eng data has no orientation detection) and the most confident reading is kept. The
    * time limit covers all attempts.
@@ -138,7 +138,9 @@ const TURNS = [Math.PI / 2, Math.PI, (3 * Math.PI) / 2];
 type Blocks = Array<{ paragraphs: Array<{ lines: Array<{ words: Word[] }> }> }>;
 
 async function readOnce(worker: Worker, image: Buffer, rotateRadians?: number) {
-  const options = rotateRadians === undefined ? { rotateAuto: true } : { rotateRadians };
+  // rotateAuto (deskew) is left off: on the demo scan it lost digits that plain LSTM reads,
+  // and the LSTM line finder copes with the few degrees of skew of a sheet-fed scan.
+  const options = rotateRadians === undefined ? {} : { rotateRadians };
   const result = await worker.recognize(image, options, { blocks: true, text: true });
   return { blocks: (result.data.blocks ?? []) as Blocks, confidence: result.data.confidence };
 }

@@ -12,7 +12,7 @@ const INLINE_SELLER =
 const INLINE_BUYER = /^(?:attn|bill\s+to|kunde|client|cliente)\s*:\s*(.+)$/i;
 const SKIP_IN_BLOCK = /^(?:nummer|number|globale|global|kennung|id|gln|n°)\b/i;
 const LEGAL_FORM =
-  /\b(?:GmbH|AG|SARL|SAS|SA|S\.A\.|Ltd\.?|Limited|Inc\.?|B\.V\.|N\.V\.|S\.L\.|S\.p\.A\.|S\.r\.l\.|Srl|LLC|KG|a\.G\.|e\.K\.|SDN\.?\s*BHD\.?|Sdn\.?\s*Bhd\.?|BHD|PTE\.?\s+LTD|Pte\.?\s+Ltd|LTD|LIMITED|TRADING|ENTERPRISE|RESTAURANT|RESTORAN)(?=$|[\s,.])/;
+  /\b(?:GmbH|AG|SARL|SAS|SA|S\.A\.|Ltd\.?|Limited|Inc\.?|B\.V\.|N\.V\.|S\.L\.|S\.p\.A\.|S\.r\.l\.|Srl|LLC|KG|OHG|UG|mbH|a\.G\.|e\.K\.|SDN\.?\s*BHD\.?|Sdn\.?\s*Bhd\.?|BHD|PTE\.?\s+LTD|Pte\.?\s+Ltd|LTD|LIMITED|TRADING|ENTERPRISE|RESTAURANT|RESTORAN)(?=$|[\s,.])/;
 
 /** Seller and buyer names: from labelled blocks first, a company-looking line second. */
 export function readParties(lines: PagedLine[]): Record<string, Hit | undefined> {

@@ -10,6 +10,13 @@ export interface IncomingFile {
   /** One of {@link INVOICE_MEDIA_TYPES}, sniffed from the bytes. */
   mediaType: string;
   source: FileSource;
+  /**
+   * A zip or a vendor's invoice list: kept as evidence but opens no case; the files taken out of
+   * it follow as IncomingFiles of their own, each naming it in `parentSha256`.
+   */
+  isContainer?: boolean;
+  /** SHA-256 of the container this file was taken out of. */
+  parentSha256?: string;
 }
 
 export type FileSource = MailSource | FolderSource | CliSource;

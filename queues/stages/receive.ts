@@ -7,9 +7,12 @@ export interface ReceivedFile {
   bytes: Uint8Array;
   mediaType?: string;
   arrival: Arrival;
+  /** A zip or an invoice list: kept as evidence, opens no case; its entries come separately. */
+  isContainer?: boolean;
 }
 
 export interface ReceiveResult {
+  /** Empty for a container, which opens no case. */
   caseId: string;
   sha256: string;
   isNew: boolean;
@@ -30,12 +33,13 @@ export async function receiveFile(rt: Runtime, file: ReceivedFile): Promise<Rece
     storedPath,
   };
   const result = await rt.db.transaction(async (tx) => {
-    const recorded = await recordArrival(tx, doc, file.arrival, rt.runId);
+    const recorded = await recordArrival(tx, doc, file.arrival, rt.runId, !file.isContainer);
+    const kind = file.isContainer ? 'container' : 'document';
     await appendAudit(tx, {
       runId: rt.runId,
-      caseId: recorded.caseId,
+      caseId: recorded.caseId ?? undefined,
       actor: `bot:intake-${file.arrival.channel}`,
-      action: recorded.isNew ? 'document.received' : 'document.received-again',
+      action: recorded.isNew ? `${kind}.received` : `${kind}.received-again`,
       data: {
         sha256,
         fileName: file.fileName,
@@ -47,12 +51,14 @@ export async function receiveFile(rt: Runtime, file: ReceivedFile): Promise<Rece
   });
   rt.logger.info(result.isNew ? 'Document received' : 'Document already known', {
     runId: rt.runId,
-    caseId: result.caseId,
+    caseId: result.caseId ?? undefined,
     sha256,
     file: file.fileName,
   });
-  if (result.isNew) await rt.queue.enqueue('extract', { caseId: result.caseId, runId: rt.runId });
-  return { ...result, sha256 };
+  if (result.isNew && result.caseId) {
+    await rt.queue.enqueue('extract', { caseId: result.caseId, runId: rt.runId });
+  }
+  return { caseId: result.caseId ?? '', isNew: result.isNew, sha256 };
 }
 
 const MEDIA_TYPES: Record<string, string> = {

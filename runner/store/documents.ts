@@ -19,13 +19,16 @@ export interface StoredDocument {
 /**
  * Records a document, its arrival and its case in one go. Returns `isNew: false` when the same
  * bytes were seen before (by any channel): the arrival is still recorded, no second case is made.
+ * A container (a zip, a vendor's invoice list) is kept as evidence but opens no case of its own:
+ * its entries arrive as documents of their own.
  */
 export async function recordArrival(
   db: Db,
   doc: StoredDocument,
   arrival: Arrival,
   runId: string,
-): Promise<{ caseId: string; isNew: boolean }> {
+  opensCase = true,
+): Promise<{ caseId: string | null; isNew: boolean }> {
   const now = new Date().toISOString();
   const caseId = caseIdFor(doc.sha256);
   const inserted = await db.query(
@@ -38,6 +41,7 @@ export async function recordArrival(
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
     [doc.sha256, arrival.channel, arrival.ref, arrival.detail, now],
   );
+  if (!opensCase) return { caseId: null, isNew: inserted.length > 0 };
   if (inserted.length > 0) {
     await db.query(
       `INSERT INTO cases (id, sha256, state, run_id, created_at, updated_at)
