@@ -9,7 +9,12 @@ import { encodeTiff, type GreyPage } from './tiff-encode.ts';
 import { splitTiffPages } from './tiff-pages.ts';
 
 const SCAN = path.resolve(import.meta.dirname, '../../fixtures/demo/07_scan_0001.png');
-const options = { ocrWorkers: 2, ocrPageTimeoutMs: 180_000, ocrRenderScale: 3, logger: silentLogger };
+const options = {
+  ocrWorkers: 2,
+  ocrPageTimeoutMs: 180_000,
+  ocrRenderScale: 3,
+  logger: silentLogger,
+};
 
 /** The demo scan as grey pixels, turned by `quarterTurns` x 90 degrees clockwise. */
 async function greyScan(quarterTurns: number): Promise<GreyPage> {
