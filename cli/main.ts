@@ -8,6 +8,7 @@ import { extractFile } from './commands/extract.ts';
 import { ingestFiles } from './commands/ingest.ts';
 import { runOnce } from './commands/run.ts';
 import { showStatus } from './commands/status.ts';
+import { checkSelectors } from './commands/selectors.ts';
 import { runWorker } from './commands/worker.ts';
 import { approveCommand, assignCommand, correctCommand, rejectCommand } from './commands/decide.ts';
 import { escalateNow, showInbox } from './commands/inbox.ts';
@@ -29,11 +30,13 @@ program
   .command('demo')
   .description('run the pipeline on the bundled invoices against the fixture ERP')
   .option('--files <dir>', 'folder of invoices to use instead of fixtures/demo')
+  .option('--shadow', 'fill and photograph every field in the ERP, save nothing')
   .action((_o, cmd) => runDemo(opts(cmd)));
 
 program
   .command('run')
   .description('one pass over all sources, then process until the queues are empty')
+  .option('--shadow', 'fill and photograph every field in the ERP, save nothing')
   .action((_o, cmd) => runOnce(opts(cmd)));
 
 program
@@ -41,6 +44,7 @@ program
   .description('long-running: consume the stage queues and poll the sources')
   .option('--no-poll', 'only consume the queues; another process polls the sources')
   .option('--poll-seconds <n>', 'seconds between source passes', '60')
+  .option('--shadow', 'fill and photograph every field in the ERP, save nothing')
   .action((_o, cmd) => runWorker(opts(cmd)));
 
 program
@@ -131,6 +135,20 @@ program
   .description('load vendors, purchase orders, goods receipts, accounts (CSV or YAML)')
   .argument('<files...>')
   .action((files: string[], _o, cmd) => loadMasterFiles(files, opts(cmd)));
+
+program
+  .command('selectors')
+  .description('selector map tools')
+  .command('check')
+  .description(
+    'walk the live UI; list missing and ambiguous elements per release (exit 1 if any required one is missing)',
+  )
+  .argument('<system>')
+  .option('--url <url>', "the target's address; default: the configured target of this system")
+  .option('--release <release>', 'a release, auto (the live one) or all', 'auto')
+  .option('--selectors-dir <dir>', 'another folder of selector maps')
+  .option('--json', 'machine-readable output')
+  .action((system: string, _o, cmd) => checkSelectors(system, opts(cmd)));
 
 try {
   await program.parseAsync();

@@ -21,7 +21,10 @@ let erp: FixtureErp;
 
 beforeAll(async () => {
   dovecot = await startDovecot({ users: [{ user: 'ap', password: 'imap-pw-1' }] });
-  erp = await startFixtureErp({ dataFile: path.join(workDir, 'erp.json'), users: { bot: 'erp-pw-1' } });
+  erp = await startFixtureErp({
+    dataFile: path.join(workDir, 'erp.json'),
+    users: { bot: 'erp-pw-1' },
+  });
   writeFileSync(path.join(workDir, 'imap.secret'), 'imap-pw-1\n');
   writeFileSync(
     path.join(workDir, 'rpa.config.yaml'),
@@ -56,8 +59,18 @@ describe('rpa worker', () => {
   it('takes a mail that arrives while it waits, posts it, and stops on SIGTERM', async () => {
     const worker = spawn(
       process.execPath,
-      ['bin/rpa.mjs', 'worker', '--config', path.join(workDir, 'rpa.config.yaml'), '--poll-seconds', '30'],
-      { cwd: REPO, env: { ...process.env, TEST_ERP_PASSWORD: 'erp-pw-1', REDIS_URL: '', DATABASE_URL: '' } },
+      [
+        'bin/rpa.mjs',
+        'worker',
+        '--config',
+        path.join(workDir, 'rpa.config.yaml'),
+        '--poll-seconds',
+        '30',
+      ],
+      {
+        cwd: REPO,
+        env: { ...process.env, TEST_ERP_PASSWORD: 'erp-pw-1', REDIS_URL: '', DATABASE_URL: '' },
+      },
     );
     const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
     const logFile = path.join(workDir, 'data', 'logs', 'rpa.log');

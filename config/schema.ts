@@ -37,6 +37,22 @@ const dropFolder = z
   })
   .strict();
 
+const portal = z
+  .object({
+    /** Names the portal in logs, in the store and in `portal/<name>/<reference>` arrival refs. */
+    name: z.string().min(1),
+    baseUrl: z.string().url(),
+    user: z.string(),
+    password: secretRef,
+    /** Selects the selector maps under selectors/<system>/. */
+    system: z.string().default('fixture-portal'),
+    /** UI release; `auto` detects it from the sign-in page. */
+    release: z.string().default('auto'),
+    /** `rpa worker`: seconds between passes (each starts a browser); default 900. */
+    pollSeconds: z.number().int().positive().default(900),
+  })
+  .strict();
+
 const target = z
   .object({
     /** Selects the bot flow under bots/post/<system> and the maps under selectors/<system>/. */
@@ -80,9 +96,11 @@ export const configSchema = z
       .object({
         dropFolders: z.array(dropFolder).default([]),
         mailboxes: z.array(mailbox).default([]),
+        /** Supplier portals a browser bot signs into to download new invoices. */
+        portals: z.array(portal).default([]),
       })
       .strict()
-      .default({ dropFolders: [], mailboxes: [] }),
+      .default({ dropFolders: [], mailboxes: [], portals: [] }),
     intake: z
       .object({
         maxFileBytes: z
@@ -90,9 +108,30 @@ export const configSchema = z
           .int()
           .positive()
           .default(25 * 1024 * 1024),
+        /** Column mappings for vendors' invoice lists (see config/examples/spreadsheet-mappings.yaml). */
+        sheetMappingsFile: z.string().optional(),
+        /** Limits for zip attachments (and XLSX workbooks, which are zips); beyond them: refused. */
+        zip: z
+          .object({
+            /** Entries per archive, nested archives included. */
+            maxEntries: z.number().int().positive().default(200),
+            /** Uncompressed bytes of all entries together. */
+            maxTotalBytes: z
+              .number()
+              .int()
+              .positive()
+              .default(200 * 1024 * 1024),
+            /** Uncompressed over compressed size of one entry. */
+            maxRatio: z.number().positive().default(100),
+          })
+          .strict()
+          .default({ maxEntries: 200, maxTotalBytes: 200 * 1024 * 1024, maxRatio: 100 }),
       })
       .strict()
-      .default({ maxFileBytes: 25 * 1024 * 1024 }),
+      .default({
+        maxFileBytes: 25 * 1024 * 1024,
+        zip: { maxEntries: 200, maxTotalBytes: 200 * 1024 * 1024, maxRatio: 100 },
+      }),
     extract: z
       .object({
         ocrWorkers: z.number().int().min(1).default(2),
@@ -111,6 +150,8 @@ export const configSchema = z
           .default('0.01'),
         /** Days around the issue date in which the same amount from one seller is a duplicate. */
         duplicateWindowDays: z.number().int().min(0).default(30),
+        /** VAT rates allowed on invoices, in percent (e.g. ["0", "7", "19"]); unset skips. */
+        allowedTaxRatesPercent: z.array(decimal).optional(),
         /** Three-way match: quantity a line may exceed what was received, in units. */
         matchQuantityTolerance: decimal.default('0'),
         /** Three-way match: price variance per line allowed, in percent of the PO price. */
@@ -148,9 +189,18 @@ export const configSchema = z
         executablePath: z.string().optional(),
         headless: z.boolean().default(true),
         stepTimeoutMs: z.number().int().positive().default(15_000),
+        /** Record a Playwright trace per posting, saved as trace.zip in its evidence folder. */
+        trace: z.boolean().default(false),
       })
       .strict()
-      .default({ headless: true, stepTimeoutMs: 15_000 }),
+      .default({ headless: true, stepTimeoutMs: 15_000, trace: false }),
+    post: z
+      .object({
+        /** Shadow mode (P6): fill and photograph every field, never save. `rpa run --shadow`. */
+        shadow: z.boolean().default(false),
+      })
+      .strict()
+      .default({ shadow: false }),
     evidence: z
       .object({
         screenshots: z.boolean().default(true),
@@ -171,5 +221,6 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 export type MailboxConfig = z.infer<typeof mailbox>;
+export type PortalConfig = z.infer<typeof portal>;
 export type TargetConfig = z.infer<typeof target>;
 export type SecretRef = z.infer<typeof secretRef>;

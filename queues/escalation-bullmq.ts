@@ -35,7 +35,7 @@ export function startEscalationWorker(
   rt: Runtime,
   escalate: (caseId: string) => Promise<unknown>,
 ): void {
-  const connection = new Redis(rt.config.redisUrl!, { maxRetriesPerRequest: null });
+  const connection = openConnection(rt);
   const worker = new Worker<EscalationJob>(QUEUE_NAME, (job) => escalate(job.data.caseId), {
     connection,
     prefix: rt.config.queue.prefix,
@@ -52,7 +52,7 @@ export function startEscalationWorker(
 function queueOf(rt: Runtime): Queue {
   let queue = queues.get(rt);
   if (!queue) {
-    const connection = new Redis(rt.config.redisUrl!, { maxRetriesPerRequest: null });
+    const connection = openConnection(rt);
     queue = new Queue(QUEUE_NAME, { connection, prefix: rt.config.queue.prefix });
     queues.set(rt, queue);
     const opened = queue;
@@ -62,4 +62,13 @@ function queueOf(rt: Runtime): Queue {
     });
   }
   return queue;
+}
+
+/** Connection errors surface through the worker and the queue; the client only logs them. */
+function openConnection(rt: Runtime): Redis {
+  const connection = new Redis(rt.config.redisUrl!, { maxRetriesPerRequest: null });
+  connection.on('error', (error) =>
+    rt.logger.debug('Escalation Redis connection error', { error: messageOf(error) }),
+  );
+  return connection;
 }

@@ -66,7 +66,7 @@ export async function escalateCase(
 ): Promise<boolean> {
   const next = await rt.db.transaction(async (tx) => {
     const e = await getException(tx, caseId);
-    if (!e || e.state !== 'open' || e.deadlineAt > now.toISOString()) return null;
+    if (e?.state !== 'open' || e.deadlineAt > now.toISOString()) return null;
     const route = exceptionRouteFor(rt, [e.code]);
     const owner = route.escalateTo[e.level] ?? e.owner;
     const deadlineAt = new Date(now.getTime() + route.deadlineHours * HOUR_MS).toISOString();

@@ -101,7 +101,9 @@ function killWhen(child: ChildProcess, trigger: Trigger, dataDir: string, events
         (trigger.on === 'request' && events.some((e) => e.kind === 'request')) ||
         (trigger.on === 'saved' && events.some((e) => e.kind === 'saved')) ||
         (trigger.on === 'save-request' &&
-          events.some((e) => e.kind === 'request' && e.method === 'POST' && !/login/i.test(e.path))) ||
+          events.some(
+            (e) => e.kind === 'request' && e.method === 'POST' && !/login/i.test(e.path),
+          )) ||
         (trigger.on === 'screenshot' && shots.length >= trigger.count);
       if (!fire) return;
       clearInterval(timer);
@@ -127,43 +129,47 @@ async function readOutcome(dataDir: string) {
 }
 
 describe('SIGKILL during a posting, then restart', () => {
-  it.each(KILL_POINTS)('killed in %s: the ERP holds the invoice once', async (_name, trigger) => {
-    const dir = mkdtempSync(path.join(work, 'case-'));
-    const events: ErpEvent[] = [];
-    const erp: FixtureErp = await startFixtureErp({
-      dataFile: path.join(dir, 'erp.json'),
-      users: { bot: PASSWORD },
-      // Slow enough that every page-changing step is a visible moment.
-      faults: { latencyMs: 150 },
-      onEvent: (e) => events.push(e),
-    });
-    try {
-      const configFile = writeConfig(dir, erp.url);
-      const dataDir = path.join(dir, 'data');
-      const first = startRun(configFile);
-      const kill = await killWhen(first, trigger, dataDir, events);
-      await exited(first);
-      expect(kill.killed, `the run ended before ${_name}`).toBe(true);
+  it.each(KILL_POINTS)(
+    'killed in %s: the ERP holds the invoice once',
+    async (_name, trigger) => {
+      const dir = mkdtempSync(path.join(work, 'case-'));
+      const events: ErpEvent[] = [];
+      const erp: FixtureErp = await startFixtureErp({
+        dataFile: path.join(dir, 'erp.json'),
+        users: { bot: PASSWORD },
+        // Slow enough that every page-changing step is a visible moment.
+        faults: { latencyMs: 150 },
+        onEvent: (e) => events.push(e),
+      });
+      try {
+        const configFile = writeConfig(dir, erp.url);
+        const dataDir = path.join(dir, 'data');
+        const first = startRun(configFile);
+        const kill = await killWhen(first, trigger, dataDir, events);
+        await exited(first);
+        expect(kill.killed, `the run ended before ${_name}`).toBe(true);
 
-      const second = startRun(configFile);
-      let output = '';
-      second.stdout!.on('data', (d) => (output += d));
-      second.stderr!.on('data', (d) => (output += d));
-      expect(await exited(second), output).toBe(0);
+        const second = startRun(configFile);
+        let output = '';
+        second.stdout!.on('data', (d) => (output += d));
+        second.stderr!.on('data', (d) => (output += d));
+        expect(await exited(second), output).toBe(0);
 
-      const posted = erp.listInvoices().filter((i) => i.invoiceNumber === INVOICE_NUMBER);
-      expect(posted).toHaveLength(1);
-      const outcome = await readOutcome(dataDir);
-      expect(outcome.caseState).toBe('posted');
-      expect(outcome.posting?.state).toBe('posted');
-      expect(outcome.posting?.erpDocumentNumber).toBe(posted[0]!.documentNumber);
-      console.log(
-        `kill matrix: ${_name}: screenshots at kill ${kill.shotsAtKill.join(',') || '-'}; ` +
-          `ERP saves ${events.filter((e) => e.kind === 'saved').length}; ` +
-          `ledger attempts ${outcome.posting?.attempts}`,
-      );
-    } finally {
-      await erp.close();
-    }
-  }, 120_000);
+        const posted = erp.listInvoices().filter((i) => i.invoiceNumber === INVOICE_NUMBER);
+        expect(posted).toHaveLength(1);
+        const outcome = await readOutcome(dataDir);
+        expect(outcome.caseState).toBe('posted');
+        expect(outcome.posting?.state).toBe('posted');
+        expect(outcome.posting?.erpDocumentNumber).toBe(posted[0]!.documentNumber);
+        console.log(
+          `kill matrix: ${_name}: screenshots at kill ${kill.shotsAtKill.join(',') || '-'}; ` +
+            `ERP saves ${events.filter((e) => e.kind === 'saved').length}; ` +
+            `ledger attempts ${outcome.posting?.attempts}`,
+        );
+      } finally {
+        await erp.close();
+      }
+    },
+    120_000,
+  );
 });

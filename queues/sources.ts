@@ -1,6 +1,15 @@
+import path from 'node:path';
 import { scanDropFolder } from '../bots/intake/folder.ts';
-import { type IncomingFile, pollMailbox, watchMailbox } from '../bots/intake/mail/index.ts';
+import {
+  type CollectOptions,
+  type IncomingFile,
+  pollMailbox,
+  watchMailbox,
+} from '../bots/intake/mail/index.ts';
+import { FileSeenStore, pollPortal } from '../bots/intake/portal/index.ts';
+import { loadSheetMappings } from '../bots/intake/sheets/sheet-mapping.ts';
 import { readSecret } from '../config/load.ts';
+import type { PortalConfig } from '../config/schema.ts';
 import { messageOf } from '../runner/errors.ts';
 import { dbMailCursors } from '../runner/store/mail-cursors.ts';
 import type { Runtime } from './runtime.ts';
@@ -13,8 +22,9 @@ export interface SourcePassSummary {
 }
 
 /**
- * One pass over every configured source: drop folders, then mailboxes. A source that fails
- * (mailbox down) is logged and skipped so the others still run; the next pass retries it.
+ * One pass over every configured source: drop folders, mailboxes, then supplier portals. A
+ * source that fails (mailbox down, portal refusing the login) is logged and skipped so the
+ * others still run; the next pass retries it.
  */
 export async function pollSources(rt: Runtime): Promise<SourcePassSummary> {
   const summary: SourcePassSummary = { files: 0, mails: 0, failedSources: [] };
@@ -33,18 +43,53 @@ export async function pollSources(rt: Runtime): Promise<SourcePassSummary> {
         (files) => acceptFiles(rt, summary, files),
         dbMailCursors(rt.db),
         rt.logger.child({ mailbox: mailbox.name, bot: 'intake-mail' }),
-        { maxFileBytes: intakeCapBytes(rt) },
+        mailOptions(rt),
       );
       summary.mails += result.mails;
     });
   }
+  for (const portal of rt.config.sources.portals) await runPortal(rt, summary, portal);
   return summary;
+}
+
+/** Size cap, zip limits and the vendors' spreadsheet mappings, read once per pass. */
+function mailOptions(rt: Runtime): CollectOptions {
+  const file = rt.config.intake.sheetMappingsFile;
+  return {
+    maxFileBytes: intakeCapBytes(rt),
+    zipLimits: rt.config.intake.zip,
+    ...(file ? { sheetMappings: loadSheetMappings(file) } : {}),
+  };
+}
+
+/** One pass over a supplier portal; evidence under dataDir/evidence/<runId>/portal-<name>. */
+async function runPortal(rt: Runtime, summary: SourcePassSummary, portal: PortalConfig) {
+  await runSource(rt, summary, `portal:${portal.name}`, async () => {
+    const { sheetMappings, zipLimits } = mailOptions(rt);
+    await pollPortal(
+      { ...portal, password: readSecret(portal.password) },
+      (files) => acceptFiles(rt, summary, files),
+      // TODO: the store's portal_seen table once runner/store has it (see FileSeenStore).
+      new FileSeenStore(path.join(rt.config.dataDir, 'portal-seen.jsonl')),
+      rt.logger.child({ bot: 'intake-portal' }),
+      {
+        browser: {
+          executablePath: rt.config.browser.executablePath,
+          headless: rt.config.browser.headless,
+        },
+        evidenceDir: path.join(rt.config.dataDir, 'evidence', rt.runId, `portal-${portal.name}`),
+        stepTimeoutMs: rt.config.browser.stepTimeoutMs,
+        screenshots: rt.config.evidence.screenshots,
+        expand: { zipLimits, sheetMappings },
+      },
+    );
+  });
 }
 
 /**
  * For `rpa worker`: every mailbox watched continuously (IMAP IDLE, polling where the server
- * has none, reconnecting with a fresh client after a drop) and the drop folders scanned every
- * `pollMs`, until `signal` aborts.
+ * has none, reconnecting with a fresh client after a drop), the drop folders scanned every
+ * `pollMs` and each portal visited every `pollSeconds` of its own, until `signal` aborts.
  */
 export async function watchSources(rt: Runtime, signal: AbortSignal, pollMs: number) {
   const summary: SourcePassSummary = { files: 0, mails: 0, failedSources: [] };
@@ -55,11 +100,17 @@ export async function watchSources(rt: Runtime, signal: AbortSignal, pollMs: num
         (files) => acceptFiles(rt, summary, files),
         dbMailCursors(rt.db),
         rt.logger.child({ mailbox: mailbox.name, bot: 'intake-mail' }),
-        { signal, pollIntervalMs: pollMs, maxFileBytes: intakeCapBytes(rt) },
+        { ...mailOptions(rt), signal, pollIntervalMs: pollMs },
       ),
     ),
   );
+  const portalDueMs = new Map<string, number>();
   while (!signal.aborted) {
+    for (const portal of rt.config.sources.portals) {
+      if ((portalDueMs.get(portal.name) ?? 0) > Date.now()) continue;
+      portalDueMs.set(portal.name, Date.now() + portal.pollSeconds * 1000);
+      await runPortal(rt, summary, portal);
+    }
     for (const folder of rt.config.sources.dropFolders) {
       await runSource(rt, summary, `folder:${folder.path}`, async () => {
         await scanDropFolder(folder, (file) => acceptFiles(rt, summary, [file]), rt.logger, {
@@ -120,10 +171,17 @@ async function acceptFiles(
   return files.length > 0 ? 'accepted' : 'rejected';
 }
 
-function arrivalOf(file: IncomingFile) {
+export function arrivalOf(file: IncomingFile) {
   const s = { ...file.source, parentSha256: file.parentSha256 } as Record<string, unknown> & {
     kind: string;
   };
+  if (s.kind === 'portal') {
+    return {
+      channel: 'portal' as const,
+      ref: `portal/${String(s.portal)}/${String(s.reference)}`,
+      detail: s,
+    };
+  }
   if (s.kind === 'mail') {
     return {
       channel: 'mail' as const,

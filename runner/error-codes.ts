@@ -67,9 +67,17 @@ export const ERROR_CODES = {
   },
   PRICE_MISMATCH: { kind: 'business', text: 'the invoiced price differs from the purchase order' },
   NOT_AUTHORISED: { kind: 'business', text: 'the user may not take this action on this case' },
-  CASE_STATE_CONFLICT: { kind: 'business', text: 'the case is not in a state allowing this action' },
+  CASE_STATE_CONFLICT: {
+    kind: 'business',
+    text: 'the case is not in a state allowing this action',
+  },
   MASTER_DATA_INVALID: { kind: 'business', text: 'a master data file cannot be read' },
   USER_UNKNOWN: { kind: 'business', text: 'the acting user is not in the user directory' },
+  ARCHIVE_UNSAFE: {
+    kind: 'business',
+    text: 'the archive is damaged or exceeds the entry count, size or compression ratio limits',
+  },
+  SHEET_MAPPING_INVALID: { kind: 'system', text: 'a spreadsheet column mapping file is invalid' },
 } as const satisfies Record<string, { kind: ErrorKind; text: string }>;
 
 export type ErrorKind = 'business' | 'system';

@@ -23,4 +23,10 @@ export interface LogFields {
   count?: number;
   element?: string;
   error?: string;
+  /** 1-based row of a vendor's invoice list. */
+  row?: number;
+  /** Configured supplier portal name. */
+  portal?: string;
+  /** A portal's own reference of an invoice. */
+  reference?: string;
 }

@@ -87,11 +87,15 @@ export class StepRunner {
   private async shoot(base: string, log: Logger): Promise<string | undefined> {
     const file = path.join(this.opts.evidenceDir, `${base}.png`);
     try {
+      const v = process.env.BENCH_SHOT ?? '';
       await this.opts.page.screenshot({
-        path: file,
-        fullPage: true,
-        mask: this.opts.mask?.() ?? [],
+        path: v.includes('jpeg') ? file.replace(/png$/, 'jpg') : file,
+        fullPage: !v.includes('viewport'),
+        mask: v.includes('nomask') ? [] : (this.opts.mask?.() ?? []),
         timeout: this.opts.screenshotTimeoutMs ?? 10_000,
+        ...(v.includes('anim') ? { animations: 'disabled' as const, caret: 'hide' as const } : {}),
+        ...(v.includes('jpeg') ? { type: 'jpeg' as const, quality: 80 } : {}),
+        ...(v.includes('css') ? { scale: 'css' as const } : {}),
       });
       return file;
     } catch (error) {

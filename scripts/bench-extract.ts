@@ -2,7 +2,10 @@
  * Extraction benchmark over the shared corpus: per kind and field, the share of expected
  * values read exactly, and the time per page; beside it, on the same pages in the same run,
  * native `pdftotext -layout` (text PDFs) and native `tesseract` (images) fed to the same field
- * reader, with time ratios. Usage: `tsx scripts/bench-extract.ts [--json] [--workers N]`.
+ * reader, with time ratios. `line_items` counts a document when every row's amounts match;
+ * `key4` pools invoice number, issue date, currency and gross total. The bundled demo set
+ * (`fixtures/demo`) is measured too. Usage:
+ * `tsx scripts/bench-extract.ts [--json] [--workers N] [--kind NAME]`.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,7 +15,7 @@ import { closeExtractors, extractDocument } from '../bots/extract/index.ts';
 import { readTextFields } from '../bots/extract/text-fields.ts';
 import { plainFields } from '../runner/invoice.ts';
 import { silentLogger } from '../runner/logger.ts';
-import { type CorpusEntry, listCorpus, scoreFields } from './lib/corpus.ts';
+import { type CorpusEntry, listCorpus, listDemoSet, scoreFields } from './lib/corpus.ts';
 
 const run = promisify(execFile);
 const asJson = process.argv.includes('--json');
@@ -28,12 +31,20 @@ const options = {
 interface Tally {
   [field: string]: { hits: number; total: number };
 }
+const KEY_FIELDS = ['invoice_number', 'issue_date', 'currency', 'gross_total'];
+const kindArg = process.argv.indexOf('--kind');
+const onlyKind = kindArg > 0 ? process.argv[kindArg + 1] : undefined;
+
 interface KindReport {
   kind: string;
   files: number;
   pages: number;
   msPerPage: number;
   fields: Tally;
+  /** The four key fields pooled. */
+  key4: { hits: number; total: number };
+  /** Documents in which a vendor template was applied. */
+  templated: number;
   reference?: { tool: string; msPerPage: number; fields: Tally; timeRatio: number };
 }
 
@@ -44,6 +55,12 @@ function add(tally: Tally, actual: Record<string, unknown>, expected: Record<str
     if (s.hit) t.hits++;
     tally[s.field] = t;
   }
+}
+
+function pooled(tally: Tally, fields: string[]): { hits: number; total: number } {
+  return fields
+    .map((f) => tally[f] ?? { hits: 0, total: 0 })
+    .reduce((a, t) => ({ hits: a.hits + t.hits, total: a.total + t.total }), { hits: 0, total: 0 });
 }
 
 /** Runs `task` over the entries with at most `limit` at a time; returns elapsed ms. */
@@ -91,11 +108,13 @@ async function nativeReference(kind: string, entries: CorpusEntry[], tally: Tall
 async function benchKind(kind: string, entries: CorpusEntry[], readEmbeddedXml: boolean) {
   const tally: Tally = {};
   let pages = 0;
+  let templated = 0;
   const limit = kind.startsWith('image') ? workers : 1;
   const ms = await timed(entries, limit, async (e) => {
     const input = { bytes: readFileSync(e.path), fileName: e.path };
     const result = await extractDocument(input, { ...options, readEmbeddedXml });
     pages += Math.max(1, result.pageCount);
+    if (result.warnings.some((w) => w.startsWith('template '))) templated++;
     add(tally, plainFields(result.fields), e.expected);
   });
   const report: KindReport = {
@@ -104,6 +123,8 @@ async function benchKind(kind: string, entries: CorpusEntry[], readEmbeddedXml: 
     pages,
     msPerPage: ms / pages,
     fields: tally,
+    key4: pooled(tally, KEY_FIELDS),
+    templated,
   };
   const isTextual =
     kind === 'text-pdf' || kind.includes('facturx-pdf (text') || kind.startsWith('image');
@@ -130,6 +151,7 @@ function print(report: KindReport) {
   console.log(
     `\n## ${report.kind}: ${report.files} files, ${report.pages} pages, ${report.msPerPage.toFixed(0)} ms/page`,
   );
+  console.log(`   key4 ${percent(report.key4)}, vendor template applied in ${report.templated}`);
   if (ref)
     console.log(
       `   reference ${ref.tool}: ${ref.msPerPage.toFixed(0)} ms/page, ours/native time ratio ${ref.timeRatio.toFixed(2)}`,
@@ -149,10 +171,12 @@ const plan: Array<[string, CorpusEntry[], boolean]> = [
   ['text-pdf', corpus.filter((e) => e.kind === 'text-pdf'), true],
   ['image-render', corpus.filter((e) => e.kind === 'image-render'), true],
   ['image-scan', corpus.filter((e) => e.kind === 'image-scan'), true],
+  ['demo', listDemoSet(), true],
 ];
 const reports: KindReport[] = [];
 try {
   for (const [kind, entries, embedded] of plan) {
+    if (onlyKind && kind !== onlyKind) continue;
     const report = await benchKind(kind, entries, embedded);
     reports.push(report);
     if (!asJson) print(report);

@@ -27,6 +27,11 @@ export interface ExtractOptions {
   /** Render scale for image-only PDF pages before OCR; 1 = 72 dpi, 3 ≈ 216 dpi. */
   ocrRenderScale: number;
   logger: Logger;
+  /**
+   * Pages one OCR worker reads before it is terminated and replaced, which bounds the
+   * memory tesseract's wasm heap can grow to; fixed when the pool is first made. Default 50.
+   */
+  ocrPagesPerWorker?: number;
   /** Read a Factur-X / ZUGFeRD / XRechnung XML attached to a PDF. Default true. */
   readEmbeddedXml?: boolean;
 }
@@ -44,7 +49,11 @@ const EMBEDDED_XML_NAME = /\.xml$/i;
 let pool: OcrPool | undefined;
 
 function ocrPool(options: ExtractOptions): OcrPool {
-  pool ??= new OcrPool(Math.max(1, options.ocrWorkers), options.logger);
+  pool ??= new OcrPool(
+    Math.max(1, options.ocrWorkers),
+    options.logger,
+    options.ocrPagesPerWorker ?? 50,
+  );
   return pool;
 }
 

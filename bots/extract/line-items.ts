@@ -19,7 +19,7 @@ const HEADERS: Array<[Role, RegExp]> = [
   ],
   [
     'quantity',
-    /^(?:qty|quantity|menge|anzahl|anz\.?|qt[ée]\.?|quantit[ée]|cantidad|cant\.?|quantit[àa]|qt[àa]\.?|aantal|units|hours|stunden)(?![a-z])/i,
+    /^(?:qty|quantity|menge|anzahl|anz\.?|qt[ée]\.?|quantit[ée]|cantidad|cant\.?|quantit[àa]|qt[àa]\.?|aantal|nombre|nb|units|hours|stunden)(?![a-z])/i,
   ],
   [
     'line_total',
@@ -40,12 +40,28 @@ function roleOf(cell: string): Role | undefined {
   return HEADERS.find(([, pattern]) => pattern.test(cell.trim()))?.[0];
 }
 
+function columnsOf(line: PagedLine): Column[] {
+  return line.cells.map((cell, i) => ({ role: roleOf(cell) ?? 'other', x: line.cellX[i] ?? 0 }));
+}
+
+/**
+ * Headers printed on two or three lines ("Gesamt-" / "betrag" above "Menge"): roles the
+ * header line lacks are taken from the lines just above and below it.
+ */
+function withNeighbourRoles(columns: Column[], neighbours: PagedLine[]): Column[] {
+  const out = [...columns];
+  for (const extra of neighbours.flatMap(columnsOf)) {
+    const isNew = !out.some((c) => c.role === extra.role || Math.abs(c.x - extra.x) < 15);
+    if (extra.role !== 'other' && isNew) out.push(extra);
+  }
+  return out.sort((a, b) => a.x - b.x);
+}
+
 /** The columns of a header line, when it names a description and at least two amounts. */
-function headerColumns(line: PagedLine): Column[] | undefined {
-  const columns = line.cells.map((cell, i) => ({
-    role: roleOf(cell) ?? 'other',
-    x: line.cellX[i] ?? 0,
-  }));
+function headerColumns(line: PagedLine, neighbours: PagedLine[] = []): Column[] | undefined {
+  let columns = columnsOf(line);
+  const known = columns.filter((c) => c.role !== 'other').length;
+  if (known >= 2 && neighbours.length > 0) columns = withNeighbourRoles(columns, neighbours);
   if (columns.filter((c) => c.role !== 'other').length < 3) return undefined;
   const roles = new Set(columns.map((c) => c.role));
   const amounts = ['quantity', 'unit_price', 'line_total'].filter((r) => roles.has(r as Role));
@@ -158,7 +174,8 @@ export function readLineItems(lines: PagedLine[], netTotal?: string): ItemsHit |
   const items: LineItem[] = [];
   let page: number | undefined;
   lines.forEach((line, i) => {
-    const columns = headerColumns(line);
+    const around = [lines[i - 1], lines[i + 1]].filter((l) => l?.page === line.page);
+    const columns = headerColumns(line, around as PagedLine[]);
     if (!columns) return;
     page ??= line.page;
     items.push(...readTable(lines, i, columns));

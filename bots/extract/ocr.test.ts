@@ -39,7 +39,8 @@ describe('OCR of images', () => {
         total++;
         if (s.hit) hits++;
       }
-      expect(result.fields.gross_total?.source).toBe('ocr');
+      // A vendor template (Amazon Web Services) may own the total; otherwise OCR read it.
+      expect(['ocr', 'template']).toContain(result.fields.gross_total?.source);
     });
     expect(renders.length).toBe(3);
     // Measured 10/12: the Flipkart render is too low-resolution for its number and "₹" sign.

@@ -28,7 +28,7 @@ function parserFor(field: string, template: VendorTemplate): (text: string) => s
   return (t) => t.trim() || undefined;
 }
 
-function valueOf(
+function ruleValue(
   field: string,
   rule: FieldRule,
   template: VendorTemplate,
@@ -68,7 +68,7 @@ export function applyTemplate(
   const set: string[] = [];
   const target = fields as Record<string, unknown>;
   for (const [field, rule] of Object.entries(template.fields)) {
-    const found = valueOf(field, rule, template, lines);
+    const found = ruleValue(field, rule, template, lines);
     if (!found) continue;
     const confidence =
       source === 'ocr' && rule.value === undefined

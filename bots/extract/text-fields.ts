@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import type { DocumentKind, FieldSource, InvoiceFields } from '../../runner/invoice.ts';
 import { corroborate } from './corroborate.ts';
 import { validIban } from './field-values.ts';
@@ -48,7 +49,8 @@ export function readTextFields(
     firstDate(lines, order);
   hits['due_date'] = findLabelled(lines, DUE_DATE, (t) => parseDate(t, order));
   hits['currency'] = findCurrency(lines, fullText);
-  hits['gross_total'] = findLabelled(lines, GROSS_TOTAL, lastAmount, true);
+  hits['gross_total'] =
+    findLabelled(lines, GROSS_TOTAL, lastAmount, true) ?? receiptPaidAmount(lines);
   hits['net_total'] = findLabelled(lines, NET_TOTAL, lastAmount, true);
   hits['tax_total'] = findLabelled(lines, TAX_TOTAL, lastAmount, true);
   hits['order_reference'] = findLabelled(lines, ORDER_REFERENCE, firstReference);
@@ -59,22 +61,26 @@ export function readTextFields(
   const items = readLineItems(lines, hits['net_total']?.value);
   const kind = documentKindOfText(fullText);
   if (kind === 'credit-note') unsignTotals(hits);
-  const fields: InvoiceFields = {};
-  for (const [name, hit] of Object.entries(hits)) {
-    if (!hit) continue;
-    const confidence = Math.round(hit.confidence * confidenceScale * 100) / 100;
-    (fields as Record<string, unknown>)[name] = {
-      value: hit.value,
-      confidence,
-      source,
-      page: hit.page,
-    };
-  }
+  const fields = fieldsOf(hits, source, confidenceScale);
   if (items) {
     const confidence = Math.round(items.confidence * confidenceScale * 100) / 100;
     fields.line_items = { value: items.value, confidence, source, page: items.page };
   }
   return { fields, kind };
+}
+
+function fieldsOf(
+  hits: Record<string, Hit | undefined>,
+  source: FieldSource,
+  confidenceScale: number,
+): InvoiceFields {
+  const fields: Record<string, unknown> = {};
+  for (const [name, hit] of Object.entries(hits)) {
+    if (!hit) continue;
+    const confidence = Math.round(hit.confidence * confidenceScale * 100) / 100;
+    fields[name] = { value: hit.value, confidence, source, page: hit.page };
+  }
+  return fields as InvoiceFields;
 }
 
 // Credit notes print their totals negative; EN 16931 (and so the XML path) states them positive.
@@ -95,6 +101,27 @@ function firstDate(lines: PagedLine[], order: DateOrder): Hit | undefined {
     if (value) return { value, confidence: 0.5, page: line.page };
   }
   return undefined;
+}
+
+const CASH = /^(?:cash|tunai|bayar|paid)\b(?!\s*(?:change|back))/i;
+const CHANGE = /^(?:cash\s+)?(?:change|baki|kembali)\b/i;
+
+/**
+ * A receipt whose total line OCR could not read still says what was paid: cash tendered
+ * less change given. A guess, so its confidence is low.
+ */
+function receiptPaidAmount(lines: PagedLine[]): Hit | undefined {
+  const amountAfter = (label: RegExp) => {
+    const line = lines.find((l) => label.test(l.cells.find((c) => /[A-Za-z]{3}/.test(c)) ?? ''));
+    const value = line ? lastAmount(line.text) : undefined;
+    return value && line ? { value: new Decimal(value), page: line.page } : undefined;
+  };
+  const cash = amountAfter(CASH);
+  if (!cash) return undefined;
+  const change = amountAfter(CHANGE);
+  const paid = change ? cash.value.minus(change.value) : cash.value;
+  if (paid.isNegative()) return undefined;
+  return { value: paid.toFixed(2), confidence: 0.5, page: cash.page };
 }
 
 function lastAmount(text: string): string | undefined {

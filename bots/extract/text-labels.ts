@@ -60,7 +60,7 @@ export const GROSS_TOTAL: LabelSet = {
     /total\s+ttc|montant\s+ttc|total\s+facture|montant\s+total/i,
     /grand\s+total|invoice\s+total|total\s+for\s+this\s+invoice|total\s+amount(?:\s+due)?|total\s+rounded|rounded\s+total|total\s+sales\s+\(?incl|total\s+\(?incl(?!udes)/i,
     /importe\s+total|total\s+factura|totale\s+(?:fattura|documento)|totaal\s+incl|te\s+betalen/i,
-    /totaal|total(?:e)?(?!\s*\(?(?:includes|gst|tax|vat|sales|excl|qty|items?|discount|savings|rounding)\b)(?:\s+(?:eur|usd|gbp|chf|inr|rm))?\s*:?(?=\s|$)|summe\b|gesamt\b/i,
+    /totaal|total(?:e)?(?!\s*\(?(?:includ\w*|gst|tax|vat|sales|excl\w*|qty|items?|discount|savings|rounding)\b)(?:\s+(?:eur|usd|gbp|chf|inr|rm))?\s*:?(?=\s|$)|summe\b|gesamt\b/i,
     /due\s+payable|amount\s+due|balance\s+due|zahlbetrag|somme\s+à\s+payer|net\s+[àa]\s+payer/i,
   ],
   confidence: 0.85,

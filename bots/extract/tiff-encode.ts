@@ -42,7 +42,9 @@ export function encodeTiff(pages: GreyPage[]): Uint8Array {
       [279, 4, page.pixels.length],
       [284, 3, 1],
     ];
-    entries.forEach(([tag, type, value], k) => writeEntry(view, at + 2 + k * 12, tag, type, value));
+    entries.forEach(([tag, type, value], k) => {
+      writeEntry(view, at + 2 + k * 12, tag, type, value);
+    });
     const next = i === pages.length - 1 ? 0 : dataAt + page.pixels.length;
     view.setUint32(at + 2 + ENTRY_COUNT * 12, next, true);
     bytes.set(page.pixels, dataAt);

@@ -8,7 +8,24 @@ export const INVOICE_MEDIA_TYPES = [
 ] as const;
 export type InvoiceMediaType = (typeof INVOICE_MEDIA_TYPES)[number];
 
-const EXTENSIONS: Record<InvoiceMediaType, string> = {
+/**
+ * Files that hold invoices rather than being one: a zip, or a vendor's invoice list. They are
+ * kept as evidence and opened by the intake; what comes out of them is handed on.
+ */
+export const CONTAINER_MEDIA_TYPES = [
+  'application/zip',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'text/csv',
+] as const;
+export type ContainerMediaType = (typeof CONTAINER_MEDIA_TYPES)[number];
+export type IntakeMediaType = InvoiceMediaType | ContainerMediaType;
+
+export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const EXTENSIONS: Record<IntakeMediaType, string> = {
+  'application/zip': 'zip',
+  [XLSX_MEDIA_TYPE]: 'xlsx',
+  'text/csv': 'csv',
   'application/pdf': 'pdf',
   'image/png': 'png',
   'image/jpeg': 'jpg',
@@ -38,8 +55,32 @@ export function sniffInvoiceMediaType(
 }
 
 /** The usual extension for a media type, without the dot. */
-export function extensionOf(mediaType: InvoiceMediaType): string {
+export function extensionOf(mediaType: IntakeMediaType): string {
   return EXTENSIONS[mediaType];
+}
+
+/**
+ * Recognises a container. A zip and an XLSX share the signature; an XLSX names its workbook in
+ * the central directory, which sits at the end of the file. CSV has no signature, so only the
+ * sender's Content-Type or a `.csv` name make a text file one.
+ */
+export function sniffContainerMediaType(
+  bytes: Buffer,
+  declared: { contentType?: string; fileName?: string } = {},
+): ContainerMediaType | undefined {
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
+    const tail = bytes.subarray(Math.max(0, bytes.length - 65_536)).toString('latin1');
+    return tail.includes('xl/workbook.xml') ? XLSX_MEDIA_TYPE : 'application/zip';
+  }
+  const saysCsv =
+    /^(text\/csv|application\/csv|text\/comma-separated-values)/i.test(
+      declared.contentType ?? '',
+    ) || /\.csv$/i.test(declared.fileName ?? '');
+  return saysCsv && !bytes.subarray(0, 1024).includes(0) ? 'text/csv' : undefined;
+}
+
+export function isContainerMediaType(mediaType: string): mediaType is ContainerMediaType {
+  return (CONTAINER_MEDIA_TYPES as readonly string[]).includes(mediaType);
 }
 
 function looksLikeXml(bytes: Buffer, declared: { contentType?: string; fileName?: string }) {

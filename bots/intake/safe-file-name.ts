@@ -1,4 +1,4 @@
-import { extensionOf, type InvoiceMediaType } from './media-type.ts';
+import { extensionOf, type IntakeMediaType } from './media-type.ts';
 
 const MAX_NAME_BYTES = 200;
 
@@ -12,7 +12,7 @@ const MAX_NAME_BYTES = 200;
  */
 export function safeFileName(
   name: string | undefined,
-  mediaType: InvoiceMediaType,
+  mediaType: IntakeMediaType,
   index: number,
 ): string {
   const ext = extensionOf(mediaType);

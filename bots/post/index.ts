@@ -1,7 +1,13 @@
-import { SystemError } from '../../runner/errors.ts';
-import { fixtureErpFlow } from './fixture-erp/flow.ts';
+import { flowFor } from './flows.ts';
 import { BrowserPostingSession } from './posting-session.ts';
-import type { OpenPostingSessionOptions, PostingFlow, PostingSession } from './types.ts';
+import type { OpenPostingSessionOptions, PostingSession } from './types.ts';
+
+export {
+  type CheckSelectorsOptions,
+  checkSelectorMaps,
+  type ElementCheck,
+  type ReleaseCheck,
+} from './selector-check.ts';
 
 export type {
   OpenPostingSessionOptions,
@@ -11,11 +17,6 @@ export type {
   PostResult,
 } from './types.ts';
 export type { StepRecord } from '../../runner/step-runner.ts';
-
-/** Posting flows by target system; a new ERP is a new folder and one line here. */
-const FLOWS: Record<string, PostingFlow> = {
-  'fixture-erp': fixtureErpFlow,
-};
 
 /**
  * Opens a browser session on a target ERP: launches Chromium, detects the UI release (when
@@ -29,10 +30,7 @@ const FLOWS: Record<string, PostingFlow> = {
  * const result = await session.post({ caseId, runId, invoice, originalPath, evidenceDir });
  */
 export async function openPostingSession(opts: OpenPostingSessionOptions): Promise<PostingSession> {
-  const flow = FLOWS[opts.system];
-  if (!flow) {
-    throw new SystemError('CONFIG_INVALID', `no posting flow for target system ${opts.system}`);
-  }
+  const flow = flowFor(opts.system);
   const session = new BrowserPostingSession(opts, flow);
   try {
     await session.start();

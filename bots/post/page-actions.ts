@@ -20,6 +20,7 @@ export async function openPage(page: Page, url: string, timeoutMs: number): Prom
   try {
     response = await page.goto(url, { timeout: timeoutMs, waitUntil: 'domcontentloaded' });
   } catch (error) {
+    assertBrowserAlive(page, `opening ${url}`);
     throw new SystemError('TARGET_UNAVAILABLE', `${url} did not load`, { cause: error });
   }
   const status = response?.status() ?? 0;
@@ -69,7 +70,19 @@ export async function clickAndExpectPage(
 ): Promise<void> {
   const outcome = await clickForNextPage(page, target, timeoutMs);
   if (outcome.kind === 'page' && outcome.status < 500) return;
+  assertBrowserAlive(page, what);
   throw new SystemError('TARGET_UNAVAILABLE', `${what}: ${describeOutcome(outcome)}`);
+}
+
+/**
+ * A page that died with its browser looks like an ERP that never answered; telling them apart
+ * matters, since only a new browser helps the first (the caller drops the session on it).
+ */
+export function assertBrowserAlive(page: Page, what: string): void {
+  const browser = page.context().browser();
+  if (page.isClosed() || (browser !== null && !browser.isConnected())) {
+    throw new SystemError('BROWSER_FAILED', `${what}: the browser is gone`);
+  }
 }
 
 export function describeOutcome(outcome: NavigationOutcome): string {

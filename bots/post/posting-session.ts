@@ -1,6 +1,7 @@
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../runner/browser.ts';
-import { errorCodeOf, RpaError, SystemError } from '../../runner/errors.ts';
+import { errorCodeOf, messageOf, RpaError, SystemError } from '../../runner/errors.ts';
 import type { Logger } from '../../runner/logger.ts';
 import { detectRelease, loadSelectorMap, Selectors } from '../../runner/selectors.ts';
 import { runSteps, StepRunner } from '../../runner/step-runner.ts';
@@ -88,17 +89,22 @@ export class BrowserPostingSession implements PostingSession {
       outcome: { erpDocumentNumber: null, alreadyPosted: false },
     };
     const steps = this.flow.steps(req.shadow === true);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await runSteps(steps, ctx, runner);
-        break;
-      } catch (error) {
-        if (errorCodeOf(error) === 'SESSION_EXPIRED' && attempt === 1) {
-          logger.warn('session expired; logging in again', { attempt });
-          continue;
+    const trace = await startTrace(page, this.opts.browser.trace === true, logger);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await runSteps(steps, ctx, runner);
+          break;
+        } catch (error) {
+          if (errorCodeOf(error) === 'SESSION_EXPIRED' && attempt === 1) {
+            logger.warn('session expired; logging in again', { attempt });
+            continue;
+          }
+          throw withSteps(error, runner);
         }
-        throw withSteps(error, runner);
       }
+    } finally {
+      await trace.stop(path.join(req.evidenceDir, 'trace.zip'));
     }
     logger.info(ctx.outcome.alreadyPosted ? 'invoice was already posted' : 'invoice posted');
     return { ...ctx.outcome, release: selectors.map.release, steps: runner.records };
@@ -139,6 +145,31 @@ export class BrowserPostingSession implements PostingSession {
     this.page.setDefaultTimeout(this.opts.browser.stepTimeoutMs);
     return this.page;
   }
+}
+
+/**
+ * A Playwright trace of one posting (every action, DOM snapshot and network call), for the
+ * hard cases screenshots cannot explain. Tracing problems are logged, never fail a posting.
+ */
+async function startTrace(page: Page, enabled: boolean, logger: Logger) {
+  const tracing = page.context().tracing;
+  let isRunning = false;
+  if (enabled) {
+    try {
+      await tracing.start({ screenshots: true, snapshots: true });
+      isRunning = true;
+    } catch (error) {
+      logger.warn('trace not started', { error: messageOf(error) });
+    }
+  }
+  return {
+    stop: async (file: string) => {
+      if (!isRunning) return;
+      await tracing.stop({ path: file }).catch((error: unknown) => {
+        logger.warn('trace not saved', { error: messageOf(error) });
+      });
+    },
+  };
 }
 
 /** The caller decides retries; the steps so far (with their evidence) travel on the error. */

@@ -1,7 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type FixtureErp, type PostedInvoice, startFixtureErp } from '../../fixtures/erp/server.ts';
+import {
+  type FixtureErp,
+  type FixtureErpOptions,
+  type PostedInvoice,
+  startFixtureErp,
+} from '../../fixtures/erp/server.ts';
 import type { LogFields } from '../../runner/log-fields.ts';
 import type { Logger } from '../../runner/logger.ts';
 import type { PostInvoice } from './types.ts';
@@ -59,12 +64,16 @@ export interface ErpWorld {
   cleanup(): Promise<void>;
 }
 
-export async function startErpWorld(release: 'v1' | 'v2' = 'v1'): Promise<ErpWorld> {
+export async function startErpWorld(
+  release: 'v1' | 'v2' = 'v1',
+  more: Pick<FixtureErpOptions, 'faults' | 'onEvent'> = {},
+): Promise<ErpWorld> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `erp-${release}-`));
   const erp = await startFixtureErp({
     dataFile: path.join(dir, 'erp.json'),
     users: { bot: PASSWORD },
     release,
+    ...more,
   });
   return {
     erp,

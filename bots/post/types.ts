@@ -63,6 +63,8 @@ export interface OpenPostingSessionOptions {
     headless: boolean;
     /** Longest wait for one page, element or answer, in ms. */
     stepTimeoutMs: number;
+    /** Record a Playwright trace per posting as `trace.zip` in its evidence folder. Default false. */
+    trace?: boolean;
   };
   logger: Logger;
   /** Where selector maps live. Default: the repository's `selectors/`. */
@@ -91,4 +93,17 @@ export interface PostingFlow {
   requiredElements: readonly string[];
   steps(shadow: boolean): ReadonlyArray<Step<PostContext>>;
   findPosted(ctx: SessionContext, vendor: string, invoiceNumber: string): Promise<string | null>;
+  /** How `rpa selectors check` walks the live UI without saving anything. */
+  check: SelectorTour;
+}
+
+export interface SelectorTour {
+  /** Visits every screen a posting sees, calling `visit` on each; never saves. */
+  walk(ctx: SessionContext, visit: (screen: string) => Promise<void>): Promise<void>;
+  /** Elements that match many by design (result rows); never "ambiguous". */
+  lists: readonly string[];
+  /** Elements looked up inside the first match of another (a cell inside a row). */
+  within: Readonly<Record<string, string>>;
+  /** Shown only after a save or on an error, which a check must not cause: not checked. */
+  unreachable: readonly string[];
 }

@@ -9,4 +9,7 @@ export { loadPolicy, type Policy } from './load-policy.ts';
 export {
   delegateOf,
   exceptionFor,
-  type RouteDecision, type RouteInput, routeCase } from './route-case.ts';
+  type RouteDecision,
+  type RouteInput,
+  routeCase,
+} from './route-case.ts';

@@ -40,6 +40,13 @@ describe('loadPolicy', () => {
     expect(policy.users.users.find((u) => u.id === 'chris')?.roles).toEqual(['approver']);
   });
 
+  it('refuses an escalation level that names no user or group', () => {
+    const message = refusal((p) => {
+      p.exceptions.default.escalateTo = ['ap-leads', 'nobody'];
+    });
+    expect(message).toContain('escalation to "nobody" names neither a group nor a user');
+  });
+
   it('refuses overlapping bands with different chains, naming both rules', () => {
     const message = refusal((p) =>
       p.approvals.push({ name: 'mid-2', minGross: '5000', maxGross: '20000', chain: ['cfo'] }),

@@ -39,6 +39,17 @@ describe('readMasterFile', () => {
     expect(() => readMasterFile(yaml)).toThrow(/unknown keys suppliers/);
   });
 
+  it('reads the YAML example with every kind', () => {
+    const data = readMasterFile(
+      path.resolve(import.meta.dirname, '../../config/examples/master.yaml'),
+    );
+    expect(data.vendors[0]?.vendorClass).toBe('office-supplies');
+    expect(data.purchaseOrders[0]?.lines).toHaveLength(2);
+    expect(data.goodsReceipts).toHaveLength(2);
+    expect(data.glAccounts.map((a) => a.id)).toContain('6815');
+    expect(data.costCentres.find((c) => c.id === 'CC-IT')?.entity).toBe('DE01');
+  });
+
   it('parses quoted CSV fields with quotes and line breaks', () => {
     expect(parseCsv('a,b\r\n"x ""y""","1\n2"\n')).toEqual([{ a: 'x "y"', b: '1\n2' }]);
   });

@@ -65,25 +65,36 @@ function fromYaml(file: string, text: string): MasterData {
 
 /** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */
 export function parseCsv(text: string): Row[] {
+  const records = splitRecords(text).filter((r) => r.some((f) => f.trim() !== ''));
+  const [header = [], ...body] = records;
+  return body.map((r) => Object.fromEntries(header.map((h, i) => [h.trim(), (r[i] ?? '').trim()])));
+}
+
+function splitRecords(text: string): string[][] {
   const records: string[][] = [];
-  let field = '';
   let record: string[] = [];
+  let field = '';
   let isQuoted = false;
   for (let i = 0; i < text.length; i += 1) {
     const ch = text[i]!;
-    if (isQuoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
-      else if (ch === '"') isQuoted = false;
-      else field += ch;
-    } else if (ch === '"') isQuoted = true;
-    else if (ch === ',') record.push(field), (field = '');
-    else if (ch === '\n')
-      record.push(field.replace(/\r$/, '')), records.push(record), (record = []), (field = '');
-    else field += ch;
+    if (isQuoted && ch === '"' && text[i + 1] === '"') {
+      field += '"';
+      i += 1;
+    } else if (ch === '"') {
+      isQuoted = !isQuoted;
+    } else if (!isQuoted && (ch === ',' || ch === '\n')) {
+      record.push(field.replace(/\r$/, ''));
+      field = '';
+      if (ch === '\n') {
+        records.push(record);
+        record = [];
+      }
+    } else {
+      field += ch;
+    }
   }
   if (field || record.length > 0) records.push([...record, field]);
-  const [header = [], ...body] = records.filter((r) => r.some((f) => f.trim() !== ''));
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h.trim(), (r[i] ?? '').trim()])));
+  return records;
 }
 
 const list = (value: string | undefined): string[] =>

@@ -122,9 +122,9 @@ function compareLine(
   tol: Tolerances,
 ): LineVariance {
   const received = receipts.reduce((sum, r) => sum.plus(r.quantity), new Decimal(0));
-  const qty = quantityOf(line);
-  const price = unitPriceOf(line, qty);
   const poPrice = new Decimal(poLine.unitPrice);
+  const qty = quantityOf(line) ?? impliedQuantity(line, poPrice);
+  const price = unitPriceOf(line, qty);
   const base: LineVariance = {
     invoiceLine: index + 1,
     description: line.description,
@@ -200,6 +200,13 @@ function invoicedBefore(input: ValidationInput, order: PurchaseOrder): Map<strin
 
 function quantityOf(line: LineItem): Decimal | null {
   return isNumeric(line.quantity) ? new Decimal(line.quantity!) : null;
+}
+
+/** OCR often loses the quantity column; the line total at the order price still tells it. */
+function impliedQuantity(line: LineItem, poPrice: Decimal): Decimal | null {
+  if (!isNumeric(line.line_total) || poPrice.isZero()) return null;
+  const price = isNumeric(line.unit_price) ? new Decimal(line.unit_price!) : poPrice;
+  return price.isZero() ? null : new Decimal(line.line_total!).div(price).toDecimalPlaces(3);
 }
 
 function unitPriceOf(line: LineItem, qty: Decimal | null): Decimal | null {

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { REPO_ROOT, startFixtureErpProcess } from '../fixture-erp-process.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
 import { printOutcomes, summariseOutcomes } from './outcomes.ts';
+import { type ShadowOption, withShadow } from './run.ts';
 import { printStateCounts } from './status.ts';
 
 const DEMO_FILES = /\.(pdf|xml|png|jpe?g|tiff?)$/i;
@@ -21,7 +22,9 @@ const DEMO_MASTER_FILES = ['vendors.csv', 'purchase-orders.csv', 'goods-receipts
  * ./data/demo, the in-process queue, and the fixture ERP started on a free port. Its state is
  * kept, so a second run finds every invoice already done and posts nothing again.
  */
-export async function runDemo(options: GlobalOptions & { files?: string }): Promise<void> {
+export async function runDemo(
+  options: GlobalOptions & ShadowOption & { files?: string },
+): Promise<void> {
   const dataDir = path.resolve(options.dataDir ?? 'data/demo');
   const erp = await startFixtureErpProcess(path.join(dataDir, 'erp', 'erp-data.json'));
   process.env[DEMO_PASSWORD_ENV] = erp.password;
@@ -41,7 +44,7 @@ export async function runDemo(options: GlobalOptions & { files?: string }): Prom
       },
     },
   );
-  const rt = await openRuntime({ ...config, databaseUrl: undefined }, 'demo');
+  const rt = await openRuntime(withShadow({ ...config, databaseUrl: undefined }, options), 'demo');
   try {
     console.log(`Fixture ERP at ${erp.url}; data in ${dataDir}`);
     await rt.queue.start(pipelineHandlers(rt));

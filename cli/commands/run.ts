@@ -3,12 +3,13 @@ import { type Runtime, shutdown } from '../../queues/runtime.ts';
 import { pollSources } from '../../queues/sources.ts';
 import { countCasesByState } from '../../runner/store/cases.ts';
 import { finishRun } from '../../runner/store/runs.ts';
+import type { Config } from '../../config/schema.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
 import { printStateCounts } from './status.ts';
 
 /** `rpa run`: one pass over every source, then process until every queue is empty. */
-export async function runOnce(options: GlobalOptions): Promise<void> {
-  const rt = await openRuntime(configFrom(options), 'run');
+export async function runOnce(options: GlobalOptions & ShadowOption): Promise<void> {
+  const rt = await openRuntime(withShadow(configFrom(options), options), 'run');
   try {
     const summary = await processPass(rt);
     console.log(
@@ -49,4 +50,14 @@ export async function resumeUnfinished(rt: Runtime): Promise<void> {
     const stage = stageOf[row.state as keyof typeof stageOf];
     await rt.queue.enqueue(stage, { caseId: row.id, runId: rt.runId });
   }
+}
+
+export interface ShadowOption {
+  /** `--shadow`: fill and photograph every field, save nothing (P6). */
+  shadow?: boolean;
+}
+
+/** The `--shadow` run option wins over the config file's `post.shadow`. */
+export function withShadow(config: Config, options: ShadowOption): Config {
+  return options.shadow ? { ...config, post: { ...config.post, shadow: true } } : config;
 }

@@ -3,15 +3,17 @@ import { pipelineHandlers } from '../../queues/pipeline.ts';
 import { shutdown } from '../../queues/runtime.ts';
 import { watchSources } from '../../queues/sources.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
-import { resumeUnfinished } from './run.ts';
+import { resumeUnfinished, type ShadowOption, withShadow } from './run.ts';
 
 /**
  * `rpa worker`: consumes the stage queues until stopped (SIGINT/SIGTERM), watches the
  * mailboxes (IDLE) and scans the drop folders every `pollSeconds`, unless `--no-poll` (then
  * another process feeds the queues).
  */
-export async function runWorker(options: GlobalOptions & { poll: boolean; pollSeconds: string }) {
-  const rt = await openRuntime(configFrom(options), 'worker');
+export async function runWorker(
+  options: GlobalOptions & ShadowOption & { poll: boolean; pollSeconds: string },
+) {
+  const rt = await openRuntime(withShadow(configFrom(options), options), 'worker');
   const pollMs = Number(options.pollSeconds) * 1000;
   const watching = new AbortController();
   let isStopping = false;

@@ -123,7 +123,7 @@ describe('a held case through correction, refused self-approval, approval and po
     expect(await sweepEscalations(rt, later)).toBeGreaterThanOrEqual(1);
     const after = await getException(rt.db, caseId);
     expect(after?.level).toBe(1);
-    expect(after?.deadlineAt > before!.deadlineAt).toBe(true);
+    expect(after!.deadlineAt > before!.deadlineAt).toBe(true);
     const events = await listAudit(rt.db, caseId);
     expect(events.some((e) => e.action === 'case.escalated')).toBe(true);
     await rejectCase(rt, caseId, 'lena', 'sent twice');

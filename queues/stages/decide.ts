@@ -46,11 +46,7 @@ export async function evidenceShown(db: Db, c: CaseRecord): Promise<Record<strin
  */
 export async function approveCase(rt: Runtime, caseId: string, user: string): Promise<CaseState> {
   const c = await requireState(rt, caseId, ['awaiting-approval', 'held'], 'approve');
-  const history = (await listAudit(rt.db, caseId)).map((e) => ({
-    actor: e.actor,
-    action: e.action.replace(/^case\./, ''),
-  }));
-  const verdict = canApprove(user, history, rolesOf(rt, user));
+  const verdict = canApprove(user, await historyOf(rt, caseId), rolesOf(rt, user));
   if (!verdict.allowed) await refuse(rt, c, user, 'approve', 'SOD_VIOLATION', verdict.rule!);
   const override = c.state === 'held' ? await overrideChain(rt, c) : null;
   const approval = await getApproval(rt.db, caseId);
@@ -95,6 +91,12 @@ async function overrideChain(rt: Runtime, c: CaseRecord) {
   const decision = await decide(rt, c, true);
   const owner = (await getException(rt.db, c.id))?.owner;
   return { chain: decision.chain ?? (owner ? [owner] : []), policyVersion: decision.policyVersion };
+}
+
+/** Who did what to the case, in the vocabulary of the segregation rules (`corrected`, ...). */
+async function historyOf(rt: Runtime, caseId: string) {
+  const events = await listAudit(rt.db, caseId);
+  return events.map((e) => ({ actor: e.actor, action: e.action.replace(/^case\./, '') }));
 }
 
 /** Rejects a case for good: it is never posted. Clerks, approvers and admins may reject. */
@@ -187,7 +189,7 @@ export async function assignCase(rt: Runtime, caseId: string, user: string, to: 
   const c = await requireCase(rt, caseId);
   rolesOf(rt, user);
   const e = await getException(rt.db, caseId);
-  if (!e || e.state !== 'open')
+  if (e?.state !== 'open')
     throw new BusinessError(
       'CASE_STATE_CONFLICT',
       `Case ${caseId} has no open exception to assign`,

@@ -32,6 +32,7 @@ export async function runPostStage(rt: Runtime, payload: StagePayload): Promise<
     await setCaseState(rt.db, c.id, 'posted');
     return;
   }
+  if (rt.config.post.shadow) return shadowPost(rt, c, payload);
   await rt.db.transaction(async (tx) => {
     await updatePosting(tx, c.id, { state: 'submitting' }, true);
     await setCaseState(tx, c.id, 'posting');
@@ -63,7 +64,38 @@ export async function runPostStage(rt: Runtime, payload: StagePayload): Promise<
   });
 }
 
-async function postWithLedger(rt: Runtime, c: CaseRecord, payload: StagePayload) {
+/**
+ * Shadow mode (P6): the bot fills and photographs every field but never saves. The ledger says
+ * `shadow` and the case stays approved, so a later live run posts it for real.
+ */
+async function shadowPost(rt: Runtime, c: CaseRecord, payload: StagePayload): Promise<void> {
+  const result = await postWithLedger(rt, c, payload, true);
+  const targetName = targetNameOf(rt);
+  await rt.db.transaction(async (tx) => {
+    await saveSteps(tx, stepRows(c.id, payload.runId, result.steps));
+    await updatePosting(tx, c.id, { state: 'shadow' });
+    await appendAudit(tx, {
+      runId: payload.runId,
+      caseId: c.id,
+      actor: `bot:post-${targetName}`,
+      action: 'case.shadow-posted',
+      data: {
+        target: targetName,
+        release: result.release,
+        alreadyPosted: result.alreadyPosted,
+        erpDocumentNumber: result.erpDocumentNumber,
+        evidenceDir: evidenceDirFor(rt.config, payload.runId, c.id),
+      },
+    });
+  });
+  rt.logger.info('Invoice filled in shadow mode, not saved', {
+    runId: payload.runId,
+    caseId: c.id,
+    erp: targetName,
+  });
+}
+
+async function postWithLedger(rt: Runtime, c: CaseRecord, payload: StagePayload, shadow = false) {
   const session = await sessionFor(rt);
   try {
     return await session.post({
@@ -72,6 +104,7 @@ async function postWithLedger(rt: Runtime, c: CaseRecord, payload: StagePayload)
       invoice: postInvoiceOf(c),
       originalPath: c.storedPath,
       evidenceDir: evidenceDirFor(rt.config, payload.runId, c.id),
+      shadow,
     });
   } catch (error) {
     const steps = (error as { details?: { steps?: PostResult['steps'] } }).details?.steps ?? [];

@@ -53,6 +53,7 @@ export async function buildValidationInput(rt: Runtime, c: CaseRecord): Promise<
       totalsTolerance: v.totalsTolerance,
       minConfidence: rt.config.extract.minConfidence,
       duplicateWindowDays: v.duplicateWindowDays,
+      ...(v.allowedTaxRatesPercent ? { allowedTaxRatesPercent: v.allowedTaxRatesPercent } : {}),
       matchQuantityTolerance: v.matchQuantityTolerance,
       matchPricePercent: v.matchPricePercent,
       matchAmountTolerance: v.matchAmountTolerance,

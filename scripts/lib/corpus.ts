@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Decimal } from 'decimal.js';
@@ -48,6 +48,33 @@ export function listCorpus(root: string = corpusRoot()): CorpusEntry[] {
       return {
         path: path.join(root, f.path),
         kind: f.kind as CorpusKind,
+        expectedPath,
+        expected: JSON.parse(readFileSync(expectedPath, 'utf8')) as Record<string, unknown>,
+      };
+    });
+}
+
+const DEMO_KINDS: Record<string, CorpusKind> = {
+  '.pdf': 'text-pdf',
+  '.xml': 'xml-ubl',
+  '.png': 'image-scan',
+  '.jpg': 'image-scan',
+};
+
+/** The bundled demo documents (`fixtures/demo`) that have an expected file, by name. */
+export function listDemoSet(dir: string = path.join(REPO_ROOT, 'fixtures', 'demo')): CorpusEntry[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter(
+      (name) =>
+        DEMO_KINDS[path.extname(name)] && existsSync(path.join(dir, `${name}.expected.json`)),
+    )
+    .sort()
+    .map((name) => {
+      const expectedPath = path.join(dir, `${name}.expected.json`);
+      return {
+        path: path.join(dir, name),
+        kind: DEMO_KINDS[path.extname(name)] as CorpusKind,
         expectedPath,
         expected: JSON.parse(readFileSync(expectedPath, 'utf8')) as Record<string, unknown>,
       };

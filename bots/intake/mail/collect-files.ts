@@ -1,19 +1,25 @@
 import { type Attachment, simpleParser } from 'mailparser';
-import { type InvoiceMediaType, sniffInvoiceMediaType } from '../media-type.ts';
+import {
+  type ExpandOptions,
+  expandContainer,
+  type TakenFile,
+} from '../containers/expand-container.ts';
+import {
+  type ContainerMediaType,
+  type InvoiceMediaType,
+  sniffContainerMediaType,
+  sniffInvoiceMediaType,
+} from '../media-type.ts';
 import { safeFileName } from '../safe-file-name.ts';
+import type { RowProblem, SkippedPart } from '../types.ts';
 
-/** A file of a mail that can carry an invoice, before the mail's source is attached. */
-export interface MailFile {
-  fileName: string;
-  bytes: Buffer;
-  mediaType: InvoiceMediaType;
-}
+export type { SkippedPart } from '../types.ts';
 
-/** An attachment that was seen but not taken, and why; logged and kept for the reviewer. */
-export interface SkippedPart {
-  fileName: string;
-  reason: 'winmail' | 'too-large' | 'too-deep' | 'unsupported' | 'inline';
-}
+/**
+ * A file of a mail that can carry an invoice, or a container (zip, invoice list) with what was
+ * taken out of it, before the mail's source is attached.
+ */
+export type MailFile = TakenFile;
 
 export interface CollectedMail {
   messageId?: string;
@@ -21,9 +27,11 @@ export interface CollectedMail {
   subject?: string;
   files: MailFile[];
   skipped: SkippedPart[];
+  /** Rows of invoice lists handed on with fields missing; logged with their row numbers. */
+  rowProblems: RowProblem[];
 }
 
-export interface CollectOptions {
+export interface CollectOptions extends Omit<ExpandOptions, 'from'> {
   /** Larger attachments are skipped, in bytes; default 25 MiB (config intake.maxFileBytes). */
   maxFileBytes?: number;
   /** How many forwarded mails deep attachments are taken from; default 3. */
@@ -50,8 +58,10 @@ export async function collectFiles(raw: Buffer, options: CollectOptions = {}) {
     subject: parsed.subject,
     files: [],
     skipped: [],
+    rowProblems: [],
   };
-  await takeAttachments(parsed.attachments, result, limits, 0);
+  const expand: ExpandOptions = { ...options, from: result.from };
+  await takeAttachments(parsed.attachments, result, { ...limits, expand }, 0);
   result.files = result.files.map((file, index) => ({
     ...file,
     fileName: safeFileName(file.fileName, file.mediaType, index),
@@ -59,10 +69,16 @@ export async function collectFiles(raw: Buffer, options: CollectOptions = {}) {
   return result;
 }
 
+interface Limits {
+  maxFileBytes: number;
+  maxDepth: number;
+  expand: ExpandOptions;
+}
+
 async function takeAttachments(
   attachments: Attachment[],
   result: CollectedMail,
-  limits: Required<CollectOptions>,
+  limits: Limits,
   depth: number,
 ): Promise<void> {
   for (const attachment of attachments) {
@@ -74,14 +90,29 @@ async function takeAttachments(
     }
     const verdict = judge(attachment, limits.maxFileBytes);
     if (typeof verdict === 'string') result.skipped.push({ fileName, reason: verdict });
+    else if ('containerType' in verdict)
+      takeContainer(attachment, verdict.containerType, result, limits);
     else result.files.push({ fileName, bytes: attachment.content, mediaType: verdict.mediaType });
   }
+}
+
+function takeContainer(
+  attachment: Attachment,
+  mediaType: ContainerMediaType,
+  result: CollectedMail,
+  limits: Limits,
+): void {
+  const file = { fileName: attachment.filename ?? '', bytes: attachment.content, mediaType };
+  const expanded = expandContainer(file, limits.expand);
+  result.files.push(...expanded.files);
+  result.skipped.push(...expanded.skipped);
+  result.rowProblems.push(...expanded.rowProblems);
 }
 
 async function takeForwarded(
   raw: Buffer,
   result: CollectedMail,
-  limits: Required<CollectOptions>,
+  limits: Limits,
   depth: number,
 ): Promise<void> {
   const inner = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true });
@@ -91,17 +122,18 @@ async function takeForwarded(
 function judge(
   attachment: Attachment,
   maxFileBytes: number,
-): SkippedPart['reason'] | { mediaType: InvoiceMediaType } {
+): SkippedPart['reason'] | { mediaType: InvoiceMediaType } | { containerType: ContainerMediaType } {
   if (isWinmail(attachment)) return 'winmail';
   // A logo in the signature is an inline image the HTML points at, never an invoice.
   if (attachment.related && attachment.contentDisposition !== 'attachment') return 'inline';
-  const mediaType = sniffInvoiceMediaType(attachment.content, {
-    contentType: attachment.contentType,
-    fileName: attachment.filename,
-  });
-  if (!mediaType) return 'unsupported';
+  const declared = { contentType: attachment.contentType, fileName: attachment.filename };
+  const mediaType = sniffInvoiceMediaType(attachment.content, declared);
+  const containerType = mediaType
+    ? undefined
+    : sniffContainerMediaType(attachment.content, declared);
+  if (!mediaType && !containerType) return 'unsupported';
   if (attachment.content.length > maxFileBytes) return 'too-large';
-  return { mediaType };
+  return mediaType ? { mediaType } : { containerType: containerType as ContainerMediaType };
 }
 
 function isForwardedMail(attachment: Attachment): boolean {

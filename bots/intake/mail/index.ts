@@ -1,4 +1,11 @@
-export type { CliSource, FileSource, FolderSource, IncomingFile, MailSource } from '../types.ts';
+export type {
+  CliSource,
+  FileSource,
+  FolderSource,
+  IncomingFile,
+  MailSource,
+  PortalSource,
+} from '../types.ts';
 export { type CollectedMail, type CollectOptions, collectFiles } from './collect-files.ts';
 export { MemoryCursorStore } from './memory-cursor-store.ts';
 export {

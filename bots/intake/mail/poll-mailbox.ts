@@ -2,7 +2,7 @@ import { ImapFlow } from 'imapflow';
 import type { MailboxConfig } from '../../../config/schema.ts';
 import { SystemError } from '../../../runner/errors.ts';
 import type { Logger } from '../../../runner/logger.ts';
-import type { IncomingFile, MailSource } from '../types.ts';
+import { type IncomingFile, type MailSource, REJECTING_REASONS } from '../types.ts';
 import { type CollectedMail, type CollectOptions, collectFiles } from './collect-files.ts';
 
 export type { IncomingFile, MailSource } from '../types.ts';
@@ -166,12 +166,15 @@ async function handleMail(pass: Pass, uid: number): Promise<void> {
   const source = mailSource(pass, uid, mail);
   const files = mail.files.map((f) => ({ ...f, source }));
   const log = pass.logger.child({ count: files.length });
-  const verdict = files.length > 0 ? await pass.sink(files, source) : 'rejected';
+  // A zip bomb or an invoice list no mapping fits: a person looks at the whole mail.
+  const isRefused = mail.skipped.some((part) => REJECTING_REASONS.has(part.reason));
+  const isHandedOn = files.length > 0 && !isRefused;
+  const verdict = isHandedOn ? await pass.sink(files, source) : 'rejected';
   const target = verdict === 'accepted' ? mailbox.processedFolder : mailbox.rejectedFolder;
   await imap(mailbox, 'move', () => client.messageMove(String(uid), target, { uid: true }));
   await pass.cursors.set(mailbox.name, { uidValidity: pass.uidValidity, lastUid: uid });
   pass.result.mails += 1;
-  pass.result.files += files.length;
+  if (isHandedOn) pass.result.files += files.length;
   if (verdict === 'rejected') pass.result.rejected += 1;
   log.info(verdict === 'accepted' ? 'Mail accepted' : 'Mail rejected', { step: target });
 }
@@ -181,13 +184,28 @@ async function readMail(pass: Pass, raw: Buffer): Promise<CollectedMail> {
   try {
     const mail = await collectFiles(raw, pass.options);
     for (const part of mail.skipped) {
-      const code = part.reason === 'too-large' ? 'FILE_TOO_LARGE' : 'UNSUPPORTED_FILE';
-      pass.logger.warn('Attachment not taken', { file: part.fileName, code, error: part.reason });
+      const code =
+        part.code ?? (part.reason === 'too-large' ? 'FILE_TOO_LARGE' : 'UNSUPPORTED_FILE');
+      const error = part.message ?? part.reason;
+      if (REJECTING_REASONS.has(part.reason)) {
+        pass.logger.error('Attachment refused; mail rejected', {
+          file: part.fileName,
+          code,
+          error,
+        });
+      } else pass.logger.warn('Attachment not taken', { file: part.fileName, code, error });
+    }
+    for (const row of mail.rowProblems) {
+      pass.logger.warn('Invoice list row handed on with fields missing', {
+        file: row.fileName,
+        row: row.rowNumber,
+        error: row.problems.join('; '),
+      });
     }
     return mail;
   } catch (error) {
     pass.logger.warn('Mail could not be parsed', { error: String(error) });
-    return { files: [], skipped: [] };
+    return { files: [], skipped: [], rowProblems: [] };
   }
 }
 

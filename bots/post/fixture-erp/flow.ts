@@ -1,11 +1,13 @@
 import type { Step } from '../../../runner/step-runner.ts';
-import type { PostContext, PostingFlow } from '../types.ts';
+import { openPage } from '../page-actions.ts';
+import type { PostContext, PostingFlow, SessionContext } from '../types.ts';
 import {
   attachOriginal,
   ensureLoggedIn,
   fillHeader,
   fillLines,
   findExisting,
+  go,
   openEntryForm,
   readDocumentNumber,
   save,
@@ -63,4 +65,34 @@ export const fixtureErpFlow: PostingFlow = {
     await ensureLoggedIn(ctx);
     return searchPosted(ctx, vendor, invoiceNumber);
   },
+  check: {
+    walk: walkScreens,
+    lists: ['search.result_row'],
+    within: {
+      'search.result_document_number': 'search.result_row',
+      'search.result_vendor': 'search.result_row',
+      'search.result_invoice_number': 'search.result_row',
+    },
+    unreachable: ['page.error_message', 'invoice.document_number'],
+  },
 };
+
+/** Login, home, search and its results (unfiltered), the entry form, v2's confirm dialog. */
+async function walkScreens(ctx: SessionContext, visit: (screen: string) => Promise<void>) {
+  const { page, selectors: sel } = ctx;
+  await openPage(page, ctx.baseUrl, ctx.timeoutMs);
+  await visit('login');
+  await ensureLoggedIn(ctx);
+  await visit('home');
+  await go(ctx, 'menu.invoice_search', 'search screen');
+  await visit('search');
+  await go(ctx, 'search.submit', 'search results');
+  await visit('search results');
+  await go(ctx, 'menu.invoice_entry', 'invoice entry');
+  await visit('entry form');
+  // The dialog only opens a confirmation; its "yes" is never clicked.
+  if (sel.has('invoice.confirm_save')) {
+    await (await sel.resolve(page, 'invoice.save')).click();
+    await visit('confirm dialog');
+  }
+}

@@ -40,7 +40,7 @@ async function readError(ctx: SessionContext): Promise<string> {
   return box ? ((await box.textContent()) ?? '').trim() : '(no message shown)';
 }
 
-async function go(ctx: SessionContext, element: string, where: string): Promise<void> {
+export async function go(ctx: SessionContext, element: string, where: string): Promise<void> {
   const target = await ctx.selectors.resolve(ctx.page, element);
   await clickAndExpectPage(ctx.page, target, ctx.timeoutMs, where);
   await assertStillLoggedIn(ctx, where);
@@ -140,7 +140,7 @@ export async function attachOriginal(ctx: PostContext): Promise<undefined> {
  * Saves. From the click on, the ERP may have stored the invoice even if no answer comes, so
  * every fault here is POSTING_UNKNOWN: the retry must search before it enters anything again.
  */
-export async function save(ctx: PostContext): Promise<undefined> {
+export async function save(ctx: PostContext): Promise<'stop' | undefined> {
   const { page, selectors: sel } = ctx;
   let trigger = await sel.resolve(page, 'invoice.save');
   if (sel.has('invoice.confirm_save')) {
@@ -158,9 +158,32 @@ export async function save(ctx: PostContext): Promise<undefined> {
   await assertStillLoggedIn(ctx, 'save');
   if (await sel.probe(page, 'invoice.document_number')) return undefined;
   const shown = await readError(ctx);
+  if (ALREADY_POSTED.test(shown)) return takeExisting(ctx, shown);
   throw new BusinessError('TARGET_REJECTED', shown, {
     details: { invoiceNumber: ctx.request.invoice.invoice_number },
   });
+}
+
+/** The ERP's "already posted" rejection (E1060): the entry exists, so it is not a rejection. */
+const ALREADY_POSTED = /^E1060\b/;
+
+/**
+ * Someone (an earlier attempt whose answer was lost, or a clerk) posted this invoice after our
+ * search. The ERP's own key refused a second entry; searching again yields its number.
+ */
+async function takeExisting(ctx: PostContext, shown: string): Promise<'stop'> {
+  const { invoice } = ctx.request;
+  ctx.logger.warn('ERP says the invoice is already posted; searching for its number', {
+    invoiceNumber: invoice.invoice_number,
+  });
+  const found = await searchPosted(ctx, invoice.seller_name, invoice.invoice_number);
+  if (!found) {
+    throw new BusinessError('TARGET_REJECTED', `${shown} (but a search does not find it)`, {
+      details: { invoiceNumber: invoice.invoice_number },
+    });
+  }
+  ctx.outcome = { erpDocumentNumber: found, alreadyPosted: true };
+  return 'stop';
 }
 
 export async function readDocumentNumber(ctx: PostContext): Promise<undefined> {

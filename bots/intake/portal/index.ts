@@ -1,0 +1,11 @@
+export type { IncomingFile, PortalSource } from '../types.ts';
+export { FileSeenStore } from './file-seen-store.ts';
+export { MemorySeenStore } from './memory-seen-store.ts';
+export {
+  type PortalLogin,
+  type PortalPollOptions,
+  type PortalPollResult,
+  type PortalSeenStore,
+  type PortalSink,
+  pollPortal,
+} from './poll-portal.ts';
