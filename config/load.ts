@@ -75,9 +75,14 @@ function readConfigFile(file: string): Record<string, unknown> {
 
 function resolvePaths(config: Config, base: string): Config {
   const dataDir = path.resolve(base, config.dataDir);
+  const fromBase = (file: string | undefined) => (file ? path.resolve(base, file) : undefined);
   return {
     ...config,
     dataDir,
+    policyFile: fromBase(config.policyFile),
+    usersFile: fromBase(config.usersFile),
+    masterData: config.masterData.map((f) => path.resolve(base, f)),
+    intake: { ...config.intake, sheetMappingsFile: fromBase(config.intake.sheetMappingsFile) },
     log: { ...config.log, file: path.resolve(dataDir, config.log.file) },
     sources: {
       ...config.sources,
