@@ -83,7 +83,13 @@ describe('evidence and audit from the command line', () => {
     expect(out.code, out.stdout).toBe(0);
     const html = readFileSync(file, 'utf8');
     const [documentNumber] = erp.listInvoices().map((i) => i.documentNumber);
-    for (const heading of ['Timeline (audit events)', 'Extracted data', 'Checks', 'Posting']) {
+    for (const heading of [
+      'Timeline (audit events)',
+      'Extracted data',
+      'Checks',
+      'Decisions',
+      'Posting',
+    ]) {
       expect(html).toContain(`<h2>${heading}`);
     }
     expect(html).toContain('case.posted');

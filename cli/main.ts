@@ -12,7 +12,7 @@ import { checkSelectors } from './commands/selectors.ts';
 import { runWorker } from './commands/worker.ts';
 import { approveCommand, assignCommand, correctCommand, rejectCommand } from './commands/decide.ts';
 import { escalateNow, showInbox } from './commands/inbox.ts';
-import { loadMasterFiles } from './commands/master.ts';
+import { loadMasterFiles, syncMasterFromErp } from './commands/master.ts';
 
 const program = new Command('rpa')
   .description('Bot runner for the billing back office: capture, extract, validate, route, post.')
@@ -73,6 +73,7 @@ program
   .argument('<file>')
   .option('--json', 'machine-readable output')
   .addOption(new Option('--no-xml', 'ignore an embedded e-invoice and read the visible text'))
+  .option('--explain-template', 'show which vendor template applies and why, or why none does')
   .action((file: string, _o, cmd) => extractFile(file, opts(cmd)));
 
 program
@@ -135,6 +136,13 @@ program
   .description('load vendors, purchase orders, goods receipts, accounts (CSV or YAML)')
   .argument('<files...>')
   .action((files: string[], _o, cmd) => loadMasterFiles(files, opts(cmd)));
+
+program.commands
+  .find((c) => c.name() === 'master')!
+  .command('sync')
+  .description("read vendors, purchase orders and goods receipts from the ERP's screens")
+  .option('--target <name>', 'entry of targets; default: postTo, else the first')
+  .action((_o, cmd) => syncMasterFromErp(opts(cmd)));
 
 program
   .command('selectors')

@@ -6,12 +6,13 @@ import {
   pollMailbox,
   watchMailbox,
 } from '../bots/intake/mail/index.ts';
-import { FileSeenStore, pollPortal } from '../bots/intake/portal/index.ts';
+import { pollPortal } from '../bots/intake/portal/index.ts';
 import { loadSheetMappings } from '../bots/intake/sheets/sheet-mapping.ts';
 import { readSecret } from '../config/load.ts';
 import type { PortalConfig } from '../config/schema.ts';
 import { messageOf } from '../runner/errors.ts';
 import { dbMailCursors } from '../runner/store/mail-cursors.ts';
+import { dbPortalSeen } from '../runner/store/portal-seen.ts';
 import type { Runtime } from './runtime.ts';
 import { receiveFile } from './stages/receive.ts';
 
@@ -69,8 +70,7 @@ async function runPortal(rt: Runtime, summary: SourcePassSummary, portal: Portal
     await pollPortal(
       { ...portal, password: readSecret(portal.password) },
       (files) => acceptFiles(rt, summary, files),
-      // TODO: the store's portal_seen table once runner/store has it (see FileSeenStore).
-      new FileSeenStore(path.join(rt.config.dataDir, 'portal-seen.jsonl')),
+      dbPortalSeen(rt.db),
       rt.logger.child({ bot: 'intake-portal' }),
       {
         browser: {

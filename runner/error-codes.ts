@@ -66,6 +66,10 @@ export const ERROR_CODES = {
     text: 'the invoiced quantity exceeds what was received or ordered',
   },
   PRICE_MISMATCH: { kind: 'business', text: 'the invoiced price differs from the purchase order' },
+  CODING_UNRESOLVED: {
+    kind: 'business',
+    text: 'no valid GL account and cost centre could be proposed',
+  },
   NOT_AUTHORISED: { kind: 'business', text: 'the user may not take this action on this case' },
   CASE_STATE_CONFLICT: {
     kind: 'business',

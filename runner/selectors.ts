@@ -162,6 +162,21 @@ export class Selectors {
     return selector === null ? null : scope.locator(selector).first();
   }
 
+  /**
+   * Whether any candidate matches, in one round trip and without logging fallbacks: for
+   * checks that expect "no" (is the login form back?), where {@link probe} asks each in turn.
+   */
+  async present(scope: Scope, name: string, vars: SelectorVars = {}): Promise<boolean> {
+    const any = this.candidates(name, vars)
+      .map((s) => scope.locator(s))
+      .reduce((a, b) => a.or(b));
+    try {
+      return (await any.count()) > 0;
+    } catch {
+      return false;
+    }
+  }
+
   /** Every match of the first candidate that matches (e.g. all rows of a result list). */
   async all(scope: Scope, name: string, vars: SelectorVars = {}): Promise<Locator[]> {
     const selector = await this.pick(scope, name, vars);

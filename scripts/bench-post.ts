@@ -135,6 +135,8 @@ async function main(): Promise<void> {
   const { invoice, originalPath } = corpusInvoice(EN16931);
   const runner = newSide();
   const bare = newSide();
+  /** Per-step durations of the runner, for finding where its time goes (`--steps`). */
+  const stepMs = new Map<string, number[]>();
   const session = await openPostingSession({
     system: 'fixture-erp',
     baseUrl: erp.url,
@@ -167,6 +169,10 @@ async function main(): Promise<void> {
       });
       if (!result.erpDocumentNumber) throw new Error('runner posted nothing');
       if (round > 0) runner.ms.push(performance.now() - started);
+      if (round > 0) {
+        for (const s of result.steps)
+          stepMs.set(s.step, [...(stepMs.get(s.step) ?? []), s.durationMs]);
+      }
       sample(runner);
       started = performance.now();
       const doc = await postBare({ ...invoice, invoice_number: number('B') }, originalPath);
@@ -181,6 +187,10 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   report(runner, bare);
+  if (process.argv.includes('--steps')) {
+    for (const [step, ms] of stepMs)
+      console.log(`  step ${step.padEnd(22)} ${Math.round(median(ms))} ms median`);
+  }
 }
 
 function median(values: number[]): number {

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Quick start 2: installs what is missing (npm packages, Chromium, Dovecot, Redis), then runs
+# Quick start 2: installs what is missing (npm packages, Chromium, Dovecot, tesseract, Redis), then runs
 # the type check, lint and format checks and the whole test suite against real services.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/prerequisites.sh"
 require_node
 ensure_node_modules
 ensure_chromium
-apt_install dovecot-imapd poppler-utils
+apt_install dovecot-imapd poppler-utils tesseract-ocr
 ensure_redis
 trap stop_started_redis EXIT
 cd "$REPO_ROOT"

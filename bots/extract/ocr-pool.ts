@@ -92,10 +92,11 @@ export class OcrPool {
     if (this.created < this.size) {
       this.created++;
       try {
+        const dir = process.env['RPA_TESSDATA_DIR'];
         return await createWorker('eng', OEM.LSTM_ONLY, {
-          langPath: LANG_PATH,
-          gzip: true,
-          cachePath: CACHE_PATH,
+          langPath: dir ?? LANG_PATH,
+          gzip: !dir,
+          cachePath: dir ? path.join(CACHE_PATH, 'system') : CACHE_PATH,
         });
       } catch (error) {
         this.created--;

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { errorCodeOf } from '../../runner/errors.ts';
 import { silentLogger } from '../../runner/logger.ts';
@@ -85,5 +87,18 @@ describe('vendor templates', () => {
       expect(result.fields.buyer_name?.source).toBe('template');
       expect(result.warnings.join('\n')).toMatch(/^template .* applied to/m);
     }
+  });
+
+  it('is shown by `rpa extract --explain-template`, with the reasons and the misses', async () => {
+    const repo = path.resolve(import.meta.dirname, '../..');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['bin/rpa.mjs', 'extract', '--explain-template', '--json', entry('QualityHosting.pdf').path],
+      { cwd: repo, env: { ...process.env, RPA_QUEUE_MODE: 'in-process' } },
+    );
+    const out = JSON.parse(stdout);
+    expect(out.template).toBe('quality-hosting');
+    expect(out.reasons.join(' ')).toMatch(/VAT id DE232446240/);
+    expect(out.rejected).toHaveLength(2);
   });
 });

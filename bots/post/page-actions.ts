@@ -1,5 +1,5 @@
 import type { Locator, Page, Response } from 'playwright-core';
-import { SystemError } from '../../runner/errors.ts';
+import { messageOf, SystemError } from '../../runner/errors.ts';
 
 /**
  * Page moves shared by posting flows. Old ERPs answer every click with a whole new page, so
@@ -91,14 +91,18 @@ export function describeOutcome(outcome: NavigationOutcome): string {
   return 'no answer in time';
 }
 
-/** Types into text boxes, picks in drop-downs: the map names the field, the page its kind. */
+/**
+ * Types into text boxes, picks in drop-downs: the map names the field, the page its kind.
+ * Most fields are text boxes, so typing is tried first and costs no extra round trip; a
+ * drop-down refuses `fill` at once and gets `selectOption` instead.
+ */
 export async function enterValue(field: Locator, value: string): Promise<void> {
-  const tag = await field.evaluate((el) => el.tagName.toLowerCase());
-  if (tag === 'select') {
+  try {
+    await field.fill(value);
+  } catch (error) {
+    if (!/not an <input>/.test(messageOf(error))) throw error;
     await field.selectOption({ value });
-    return;
   }
-  await field.fill(value);
 }
 
 function isRedirect(status: number): boolean {

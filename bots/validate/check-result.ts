@@ -1,5 +1,11 @@
 import type { DocumentKind, Extraction } from '../../runner/invoice.ts';
-import type { GoodsReceipt, PoInvoice, PurchaseOrder } from './master-types.ts';
+import type {
+  CostCentre,
+  GlAccount,
+  GoodsReceipt,
+  PoInvoice,
+  PurchaseOrder,
+} from './master-types.ts';
 
 /** The verdict of one rule on one case, stored as a `check` record with its evidence. */
 export interface CheckResult {
@@ -30,6 +36,9 @@ export interface EarlierInvoice {
   channel?: string;
   /** An earlier credit note is never a duplicate of an invoice with the same number. */
   documentKind?: DocumentKind;
+  /** The coding its `coding` check proposed: the vendor history of V6. */
+  glAccount?: string;
+  costCentre?: string;
 }
 
 /** One entry of the vendor master, as the ERP or the master file knows the vendor. */
@@ -50,6 +59,9 @@ export interface VendorRecord {
   paymentTermsDays?: number;
   /** YYYY-MM-DD dates on which the bank account on file was changed. */
   bankChangeDates?: string[];
+  /** Default coding of the vendor's invoices without a purchase order (V6). */
+  glAccount?: string;
+  costCentre?: string;
 }
 
 /** Tolerances and limits of the rules. Amounts are decimal strings in the invoice currency. */
@@ -95,6 +107,9 @@ export interface ValidationInput {
   goodsReceipts?: GoodsReceipt[];
   /** Earlier invoices quoting the same order, whose quantities are already invoiced. */
   poInvoices?: PoInvoice[];
+  /** Chart of accounts and cost centres; when loaded, a proposed coding must be in them. */
+  glAccounts?: GlAccount[];
+  costCentres?: CostCentre[];
   /** Stored with the checks so that a result can be traced to the rules that made it. */
   rulesVersion?: string;
   settings: ValidationSettings;

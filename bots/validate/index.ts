@@ -7,6 +7,7 @@ export type {
   ValidationSettings,
   VendorRecord,
 } from './check-result.ts';
+export { checkCoding } from './coding.ts';
 export { checkDocumentKind } from './document-kind.ts';
 export { checkDuplicate, findDuplicates } from './duplicate-invoice.ts';
 export {

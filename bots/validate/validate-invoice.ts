@@ -1,6 +1,7 @@
 import { checkAmountAnomaly, checkNewVendorAmount } from './anomalies.ts';
 import { checkBankChanges, checkBankDetails } from './bank-details.ts';
 import type { CheckResult, ValidationInput } from './check-result.ts';
+import { checkCoding } from './coding.ts';
 import { checkDocumentKind } from './document-kind.ts';
 import { checkDuplicate } from './duplicate-invoice.ts';
 import { checkLineItems, checkTaxRate } from './line-arithmetic.ts';
@@ -26,6 +27,7 @@ const RULES: readonly Rule[] = [
   checkBankDetails,
   checkBankChanges,
   checkThreeWayMatch,
+  checkCoding,
   checkAmountAnomaly,
   checkNewVendorAmount,
 ];

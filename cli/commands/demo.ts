@@ -15,7 +15,13 @@ import { printStateCounts } from './status.ts';
 
 const DEMO_FILES = /\.(pdf|xml|png|jpe?g|tiff?)$/i;
 const DEMO_PASSWORD_ENV = 'RPA_DEMO_ERP_PASSWORD';
-const DEMO_MASTER_FILES = ['vendors.csv', 'purchase-orders.csv', 'goods-receipts.csv'];
+const DEMO_MASTER_FILES = [
+  'vendors.csv',
+  'purchase-orders.csv',
+  'goods-receipts.csv',
+  'gl-accounts.csv',
+  'cost-centres.csv',
+];
 
 /**
  * `rpa demo`: the whole pipeline on the bundled invoices with embedded defaults: PGlite under

@@ -52,7 +52,8 @@ img{max-width:100%;border:1px solid #999;margin:.5em 0}.none{color:#777}
 
 /**
  * One self-contained HTML page on a case for an auditor: the timeline of audit events, the
- * original's hash, extracted fields with confidences, each check with its reason, the posting
+ * original's hash, extracted fields with confidences, each check with its reason, the
+ * decisions of people and the routing bot, the posting
  * and every bot step with its (masked) screenshot inlined.
  */
 export function renderEvidenceHtml(e: Evidence): string {
@@ -72,6 +73,12 @@ ${table(['field', 'value', 'confidence'], fieldRows(e))}
     ['result', 'rule', 'code', 'reason'],
     e.checks.map((k) => [k.result, k.rule, k.code, k.reason]),
   )}
+<h2>Decisions</h2>
+${e.approval ? `<p>Approval chain ${esc(e.approval.chain.join(' → '))}; approved by ${esc(e.approval.approvedBy.join(', ') || 'nobody yet')} (policy ${esc(e.approval.policyVersion)})</p>` : ''}
+${table(
+  ['when (UTC)', 'who', 'decision', 'details'],
+  e.decisions.map((d) => [d.at, d.actor, d.action, JSON.stringify(d.data)]),
+)}
 <h2>Posting</h2>${table(
     ['target', 'state', 'ERP document', 'attempts', 'last error'],
     e.posting

@@ -2,6 +2,7 @@ import { listAudit } from '../../runner/audit.ts';
 import { BusinessError } from '../../runner/errors.ts';
 import { plainFields } from '../../runner/invoice.ts';
 import { getCase } from '../../runner/store/cases.ts';
+import { getApproval } from '../../runner/store/decisions.ts';
 import { listChecks } from '../../runner/store/checks.ts';
 import { listArrivals } from '../../runner/store/documents.ts';
 import { getPosting } from '../../runner/store/postings.ts';
@@ -15,6 +16,7 @@ import { renderEvidenceHtml } from './evidence-html.ts';
 export async function collectEvidence(db: Db, caseId: string) {
   const c = await getCase(db, caseId);
   if (!c) throw new BusinessError('CASE_NOT_FOUND', `No case ${caseId}; see \`rpa status\``);
+  const audit = await listAudit(db, c.id);
   return {
     case: {
       id: c.id,
@@ -38,9 +40,14 @@ export async function collectEvidence(db: Db, caseId: string) {
     checks: await listChecks(db, c.id),
     posting: (await getPosting(db, c.id)) ?? null,
     steps: await listSteps(db, c.id),
-    audit: await listAudit(db, c.id),
+    approval: (await getApproval(db, c.id)) ?? null,
+    audit,
+    // Who decided what: every person's action, and the routing and escalation bots' choices.
+    decisions: audit.filter((a) => !a.actor.startsWith('bot:') || DECIDING_BOTS.has(a.actor)),
   };
 }
+
+const DECIDING_BOTS = new Set(['bot:route', 'bot:escalate']);
 
 /** `rpa evidence CASE`: the case's data, checks, steps with screenshots, and audit events. */
 export async function showEvidence(
@@ -84,6 +91,7 @@ export async function showEvidence(
         `Step ${s.step.padEnd(14)} ${s.status.padEnd(6)} ${s.durationMs} ms ${s.screenshotPath ?? ''}`,
       );
     }
+    for (const d of e.decisions) console.log(`Decision: ${d.at} ${d.actor} ${d.action}`);
     for (const a of e.audit) console.log(`Audit #${a.seq} ${a.at} ${a.actor} ${a.action}`);
   } finally {
     await db.close();

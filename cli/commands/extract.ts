@@ -1,29 +1,38 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { closeExtractors, extractDocument } from '../../bots/extract/index.ts';
+import {
+  closeExtractors,
+  type ExtractOptions,
+  explainTemplate,
+  extractDocument,
+} from '../../bots/extract/index.ts';
 import { configFrom, type GlobalOptions, loggerFor } from '../open-runtime.ts';
 
 /**
  * `rpa extract FILE`: the fields read from one document, under the corpus's field names,
- * each with its confidence. Touches no store and no queue.
+ * each with its confidence; with `--explain-template`, which vendor template applies to it and
+ * why, or why none does. Touches no store and no queue.
  */
 export async function extractFile(
   file: string,
-  options: GlobalOptions & { json?: boolean; xml: boolean },
+  options: GlobalOptions & { json?: boolean; xml: boolean; explainTemplate?: boolean },
 ) {
   const config = configFrom(options);
   const logger = loggerFor({ ...config, log: { ...config.log, console: false } });
+  const input = { bytes: new Uint8Array(readFileSync(file)), fileName: path.basename(file) };
+  const extractOptions: ExtractOptions = {
+    ocrWorkers: config.extract.ocrWorkers,
+    ocrPageTimeoutMs: config.extract.ocrPageTimeoutMs,
+    ocrRenderScale: config.extract.ocrRenderScale,
+    readEmbeddedXml: options.xml,
+    logger,
+  };
   try {
-    const extraction = await extractDocument(
-      { bytes: new Uint8Array(readFileSync(file)), fileName: path.basename(file) },
-      {
-        ocrWorkers: config.extract.ocrWorkers,
-        ocrPageTimeoutMs: config.extract.ocrPageTimeoutMs,
-        ocrRenderScale: config.extract.ocrRenderScale,
-        readEmbeddedXml: options.xml,
-        logger,
-      },
-    );
+    if (options.explainTemplate) {
+      printExplanation(file, await explainTemplate(input, extractOptions), options.json);
+      return;
+    }
+    const extraction = await extractDocument(input, extractOptions);
     const fields = Object.fromEntries(
       Object.entries(extraction.fields).map(([k, v]) => [
         k,
@@ -52,4 +61,23 @@ export async function extractFile(
   } finally {
     await closeExtractors();
   }
+}
+
+function printExplanation(
+  file: string,
+  explanation: Awaited<ReturnType<typeof explainTemplate>>,
+  json?: boolean,
+) {
+  if (json) {
+    console.log(JSON.stringify({ file, ...explanation }, null, 2));
+    return;
+  }
+  const head = explanation.template
+    ? `template ${explanation.template} (${explanation.file}) applies`
+    : 'no vendor template applies';
+  console.log(`${file}: ${head}`);
+  for (const reason of explanation.reasons) console.log(`  because: ${reason}`);
+  if (explanation.fields.length > 0) console.log(`  sets: ${explanation.fields.join(', ')}`);
+  for (const miss of explanation.rejected)
+    console.log(`  not ${miss.template}: ${miss.reasons.join('; ')}`);
 }

@@ -94,8 +94,13 @@ describe('a held case through correction, refused self-approval, approval and po
         'fiona decision.refused',
         'tom case.approved',
         'fiona case.approved',
+        'bot:post-erp case.posted',
       ]),
     );
+    // The refusal of the corrector comes after the correction and before any approval.
+    const order = events.indexOf('lena decision.refused');
+    expect(order).toBeGreaterThan(events.indexOf('lena case.corrected'));
+    expect(order).toBeLessThan(events.indexOf('tom case.approved'));
     const audit = await listAudit(rt.db, caseId);
     const correction = audit.find((e) => e.action === 'case.corrected')!;
     expect(correction.data).toMatchObject({
@@ -106,6 +111,14 @@ describe('a held case through correction, refused self-approval, approval and po
     expect(refusal.data).toMatchObject({ rule: 'SOD_EDITOR_CANNOT_APPROVE' });
     const final = audit.filter((e) => e.action === 'case.approved').at(-1)!;
     expect(final.data).toMatchObject({ isFinal: true, level: 2, of: 2 });
+    // Who and when on every decision, and the evidence the approver saw.
+    expect(final.actor).toBe('fiona');
+    expect(Date.parse(final.at)).not.toBeNaN();
+    expect(final.data).toMatchObject({
+      evidenceShown: { invoiceNumber: '2025005578', grossTotal: '1041.49' },
+    });
+    const checks = (final.data.evidenceShown as { checks: Array<{ rule: string }> }).checks;
+    expect(checks.map((k) => k.rule)).toContain('totals');
   }, 120_000);
 
   it('escalates an overdue exception to the next level and rejects for good', async () => {

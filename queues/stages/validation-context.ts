@@ -35,7 +35,10 @@ export function ensureConfiguredMaster(rt: Runtime): Promise<void> {
 export async function buildValidationInput(rt: Runtime, c: CaseRecord): Promise<ValidationInput> {
   await ensureConfiguredMaster(rt);
   const master = await loadMasterData(rt.db);
-  const earlier = (await listEarlierCandidates(rt.db, c)).map(toEarlier);
+  const earlier = await withCodingAndChannel(
+    rt,
+    (await listEarlierCandidates(rt.db, c)).map(toEarlier),
+  );
   const reference = c.extraction?.fields.order_reference?.value;
   const v = rt.config.validate;
   return {
@@ -48,6 +51,8 @@ export async function buildValidationInput(rt: Runtime, c: CaseRecord): Promise<
       ? { purchaseOrders: master.purchaseOrders, goodsReceipts: master.goodsReceipts }
       : {}),
     poInvoices: reference ? await listPoInvoices(rt.db, reference, c.id) : [],
+    ...(master.glAccounts.length > 0 ? { glAccounts: master.glAccounts } : {}),
+    ...(master.costCentres.length > 0 ? { costCentres: master.costCentres } : {}),
     rulesVersion: rulesVersionOf(rt),
     settings: {
       totalsTolerance: v.totalsTolerance,
@@ -80,6 +85,40 @@ function hashRuleSources(): string {
   for (const file of files.sort())
     hash.update(file).update(readFileSync(path.join(RULES_DIR, file)));
   return hash.digest('hex');
+}
+
+/**
+ * Adds to each earlier case the channel it first arrived by (mail, portal, ...: a re-send by
+ * another channel is named in the duplicate hold) and the coding its own `coding` check
+ * proposed (the vendor history of V6).
+ */
+async function withCodingAndChannel(
+  rt: Runtime,
+  earlier: EarlierInvoice[],
+): Promise<EarlierInvoice[]> {
+  if (earlier.length === 0) return earlier;
+  const channels = await rt.db.query<{ sha256: string; channel: string }>(
+    `SELECT DISTINCT ON (sha256) sha256, channel FROM document_arrivals
+     WHERE sha256 = ANY($1) ORDER BY sha256, id`,
+    [earlier.map((e) => e.sha256)],
+  );
+  const codings = await rt.db.query<{ case_id: string; evidence: Record<string, unknown> }>(
+    `SELECT case_id, evidence FROM checks WHERE rule = 'coding' AND result = 'pass'
+     AND case_id = ANY($1)`,
+    [earlier.map((e) => e.caseId)],
+  );
+  const channelOf = new Map(channels.map((r) => [r.sha256, r.channel]));
+  const codingOf = new Map(codings.map((r) => [r.case_id, r.evidence]));
+  return earlier.map((e) => {
+    const coding = codingOf.get(e.caseId);
+    const channel = channelOf.get(e.sha256);
+    return {
+      ...e,
+      ...(channel ? { channel } : {}),
+      ...(typeof coding?.glAccount === 'string' ? { glAccount: coding.glAccount } : {}),
+      ...(typeof coding?.costCentre === 'string' ? { costCentre: coding.costCentre } : {}),
+    };
+  });
 }
 
 function toEarlier(c: CaseRecord): EarlierInvoice {

@@ -12,8 +12,7 @@ import type { Db } from './db.ts';
 /**
  * Upserts every record of `data`; a record already stored under the same kind and id is
  * replaced, so loading a newer export of the same file updates it. Returns counts by kind.
- * TODO: a sync bot reading the fixture ERP's vendor and PO screens (fixtures/erp has no such
- * screens yet; they belong to the ERP fixture's owner) would feed this same function.
+ * Fed by `rpa master load` (files) and `rpa master sync` (bots/validate/erp-master-sync.ts).
  */
 export async function saveMasterData(
   db: Db,

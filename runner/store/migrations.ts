@@ -137,6 +137,14 @@ const MIGRATIONS: string[] = [
     updated_at text NOT NULL
   )
   `,
+  `
+  CREATE TABLE portal_seen (
+    portal text NOT NULL,
+    reference text NOT NULL,
+    taken_at text NOT NULL,
+    PRIMARY KEY (portal, reference)
+  )
+  `,
 ];
 
 /** Serialises concurrent migrations from several workers on one PostgreSQL server. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeMail } from '../../../fixtures/mail/write-mail.ts';
+import { forwardMail, resendMail, writeMail } from '../../../fixtures/mail/write-mail.ts';
 import { collectFiles } from './collect-files.ts';
 
 describe('collectFiles', () => {
@@ -54,5 +54,41 @@ describe('collectFiles', () => {
     const mail = await collectFiles(fixture.raw);
     expect(mail.messageId).toBe(fixture.messageId);
     expect(mail.from).toBe('billing@supplier.example');
+  });
+
+  it('takes a JPEG photo and a multi-page TIFF fax by their bytes', async () => {
+    const jpeg = await collectFiles((await writeMail('jpeg', 4)).raw);
+    expect(jpeg.files.map((f) => [f.fileName, f.mediaType])).toEqual([
+      ['Rechnung Foto.jpg', 'image/jpeg'],
+    ]);
+    const tiff = await collectFiles((await writeMail('tiff', 4)).raw);
+    expect(tiff.files.map((f) => [f.fileName, f.mediaType])).toEqual([
+      ['fax-3-pages.tif', 'image/tiff'],
+    ]);
+  });
+
+  it('takes an inline photo that stands on its own but not the logo the HTML shows', async () => {
+    const mail = await collectFiles((await writeMail('inline-images', 4)).raw);
+    expect(mail.files.map((f) => f.fileName)).toEqual(['IMG_0042.jpg']);
+    expect(mail.skipped).toEqual([{ fileName: 'logo.png', reason: 'inline' }]);
+  });
+
+  it('decodes file names in ISO-8859-1 (RFC 2047), windows-1252 (RFC 2231) and bare Latin-1', async () => {
+    const mail = await collectFiles((await writeMail('legacy-name', 4)).raw);
+    expect(mail.files.map((f) => f.fileName)).toEqual([
+      'Rechnung Köln.pdf',
+      'Rechnung_Müller_€_„Nr“.pdf',
+      'Rechnung_Bäcker.pdf',
+    ]);
+  });
+
+  it('finds the same attachment bytes in a re-sent and in a forwarded copy, under new Message-IDs', async () => {
+    const original = await writeMail('pdf', 4);
+    for (const copy of [await resendMail(original, 4), await forwardMail(original, 4)]) {
+      const mail = await collectFiles(copy.raw);
+      expect(mail.messageId).toBe(copy.messageId);
+      expect(mail.messageId).not.toBe(original.messageId);
+      expect(mail.files.map((f) => f.bytes)).toEqual(original.expected.map((e) => e.bytes));
+    }
   });
 });

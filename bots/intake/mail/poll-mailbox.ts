@@ -134,6 +134,14 @@ async function imap<T>(mailbox: MailboxConfig, step: string, action: () => Promi
   }
 }
 
+function unavailable(mailbox: MailboxConfig, step: string): SystemError {
+  return new SystemError(
+    'MAILBOX_UNAVAILABLE',
+    `mailbox ${mailbox.name} (${mailbox.host}:${mailbox.port}) failed at ${step}`,
+    { details: { mailbox: mailbox.name, step } },
+  );
+}
+
 async function ensureFolders(client: ImapFlow, mailbox: MailboxConfig): Promise<void> {
   const existing = await imap(mailbox, 'list folders', () => client.list());
   for (const folder of [mailbox.processedFolder, mailbox.rejectedFolder]) {
@@ -151,8 +159,9 @@ async function newUids(pass: Pass): Promise<number[]> {
   const found = await imap(pass.mailbox, 'search', () =>
     pass.client.search({ uid: `${lastUid + 1}:*` }, { uid: true }),
   );
+  if (!found) throw unavailable(pass.mailbox, 'search');
   // `n:*` always matches the highest UID, even one below n, so filter again.
-  return (found || []).filter((uid) => uid > lastUid).sort((a, b) => a - b);
+  return found.filter((uid) => uid > lastUid).sort((a, b) => a - b);
 }
 
 async function handleMail(pass: Pass, uid: number): Promise<void> {
@@ -160,8 +169,11 @@ async function handleMail(pass: Pass, uid: number): Promise<void> {
   const message = await imap(mailbox, 'fetch', () =>
     client.fetchOne(String(uid), { uid: true, source: true }, { uid: true }),
   );
-  // Gone when someone else expunged it meanwhile.
-  if (message === false || !message.source) return;
+  // Gone when someone else expunged it meanwhile; a dropped connection answers false as well.
+  if (message === false || !message.source) {
+    if (!client.usable) throw unavailable(mailbox, `fetch of UID ${uid}`);
+    return;
+  }
   const mail = await readMail(pass, message.source);
   const source = mailSource(pass, uid, mail);
   const files = mail.files.map((f) => ({ ...f, source }));
@@ -171,7 +183,12 @@ async function handleMail(pass: Pass, uid: number): Promise<void> {
   const isHandedOn = files.length > 0 && !isRefused;
   const verdict = isHandedOn ? await pass.sink(files, source) : 'rejected';
   const target = verdict === 'accepted' ? mailbox.processedFolder : mailbox.rejectedFolder;
-  await imap(mailbox, 'move', () => client.messageMove(String(uid), target, { uid: true }));
+  const moved = await imap(mailbox, 'move', () =>
+    client.messageMove(String(uid), target, { uid: true }),
+  );
+  // imapflow answers a failed or cut-off MOVE with false instead of throwing. Advancing the
+  // cursor then would leave the mail in the folder below it, never looked at again.
+  if (!moved) throw unavailable(mailbox, `move of UID ${uid} to ${target}`);
   await pass.cursors.set(mailbox.name, { uidValidity: pass.uidValidity, lastUid: uid });
   pass.result.mails += 1;
   if (isHandedOn) pass.result.files += files.length;

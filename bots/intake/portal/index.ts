@@ -1,5 +1,4 @@
 export type { IncomingFile, PortalSource } from '../types.ts';
-export { FileSeenStore } from './file-seen-store.ts';
 export { MemorySeenStore } from './memory-seen-store.ts';
 export {
   type PortalLogin,

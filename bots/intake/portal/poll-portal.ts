@@ -18,7 +18,7 @@ import type { IncomingFile, PortalSource } from '../types.ts';
 
 /**
  * Which portal invoices were already taken, by the portal's own reference; the product keeps it
- * in the store (table `portal_seen`), tests in memory.
+ * in the store (table `portal_seen`, runner/store/portal-seen.ts), tests may keep it in memory.
  */
 export interface PortalSeenStore {
   has(portal: string, reference: string): Promise<boolean>;

@@ -73,7 +73,12 @@ export const fixtureErpFlow: PostingFlow = {
       'search.result_vendor': 'search.result_row',
       'search.result_invoice_number': 'search.result_row',
     },
-    unreachable: ['page.error_message', 'invoice.document_number'],
+    unreachable: [
+      'page.error_message',
+      'invoice.document_number',
+      'popup.dismiss',
+      'page.processing',
+    ],
   },
 };
 

@@ -14,8 +14,9 @@ import {
 } from '../test-support.ts';
 
 /**
- * Two habits of a real posting: a clerk enters the same invoice between the bot's search and
- * its save (the ERP answers E1060), and an auditor asks for a Playwright trace.
+ * Habits of a real posting: a clerk enters the same invoice between the bot's search and its
+ * save (the ERP answers E1060), a modal notice after login and a slow "processing" save, and
+ * an auditor asks for a Playwright trace.
  */
 describe.each(['v1', 'v2'] as const)('posting extras on release %s', (release) => {
   let world: ErpWorld;
@@ -73,6 +74,24 @@ describe.each(['v1', 'v2'] as const)('posting extras on release %s', (release) =
     const names = result.steps.map((s) => s.step);
     expect(names).toContain('save');
     expect(names).not.toContain('read-document-number');
+  });
+
+  it('presses OK on a modal notice after login and waits out a "processing" screen', async () => {
+    world.erp.setFaults({ noticeOnLogin: true, processingMs: 400 });
+    world.erp.expireSessions();
+    try {
+      const req = request(`SLOW-${release}`);
+      const result = await session.post(req);
+      const held = world.erp.listInvoices().filter((i) => i.invoiceNumber === `SLOW-${release}`);
+      expect(held).toHaveLength(1);
+      expect(result).toMatchObject({
+        alreadyPosted: false,
+        erpDocumentNumber: held[0]!.documentNumber,
+      });
+      expect(result.steps.every((s) => s.status === 'ok' && s.screenshotPath)).toBe(true);
+    } finally {
+      world.erp.setFaults({ noticeOnLogin: false, processingMs: undefined });
+    }
   });
 
   it('writes a Playwright trace per posting when browser.trace is on', async () => {

@@ -1,3 +1,4 @@
+import type { Locator } from 'playwright-core';
 import { BusinessError, SystemError } from '../../../runner/errors.ts';
 import type { LineItem } from '../../../runner/invoice.ts';
 import {
@@ -14,8 +15,8 @@ import { formatAmount, formatDate, sameKey } from './format.ts';
 export async function ensureLoggedIn(ctx: SessionContext): Promise<void> {
   const { page, selectors: sel } = ctx;
   await openPage(page, ctx.baseUrl, ctx.timeoutMs);
-  const user = await sel.probe(page, 'login.user');
-  if (!user) return;
+  if (!(await sel.present(page, 'login.user'))) return;
+  const user = await sel.resolve(page, 'login.user');
   ctx.logger.info('logging in');
   await user.fill(ctx.user);
   // fill() types the secret into the field without it ever passing through a log line; the
@@ -26,11 +27,51 @@ export async function ensureLoggedIn(ctx: SessionContext): Promise<void> {
     const shown = await readError(ctx);
     throw new SystemError('TARGET_LOGIN_FAILED', `login as ${ctx.user} refused: ${shown}`);
   }
+  await dismissPopup(ctx);
+}
+
+/**
+ * Presses OK on a modal notice when the page shows one (maps without `popup.dismiss` have
+ * none): until then the notice swallows every click on the page below.
+ */
+export async function dismissPopup(ctx: SessionContext): Promise<void> {
+  const { page, selectors: sel } = ctx;
+  if (!sel.has('popup.dismiss') || !(await sel.present(page, 'popup.dismiss'))) return;
+  const ok = await sel.resolve(page, 'popup.dismiss');
+  if (!(await ok.isVisible())) return;
+  ctx.logger.info(`modal notice dismissed: ${await noticeText(ok)}`, { element: 'popup.dismiss' });
+  await ok.click();
+}
+
+async function noticeText(ok: Locator): Promise<string> {
+  const box = ok.locator('xpath=ancestor::*[@role="dialog"][1]');
+  return ((await box.textContent().catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Waits out an interim "processing" screen (maps without `page.processing` have none): the
+ * ERP forwards from it to the real answer on its own. Still there after the step timeout, it
+ * is a system fault whose outcome the caller must treat as unknown.
+ */
+async function waitWhileProcessing(ctx: PostContext): Promise<void> {
+  const { page, selectors: sel } = ctx;
+  if (!sel.has('page.processing')) return;
+  const deadline = Date.now() + ctx.timeoutMs;
+  while (await sel.present(page, 'page.processing')) {
+    if (Date.now() >= deadline) {
+      throw new SystemError(
+        'POSTING_UNKNOWN',
+        `save of ${describeInvoice(ctx)}: still "processing" after ${ctx.timeoutMs} ms`,
+      );
+    }
+    await page.waitForTimeout(100);
+  }
+  await page.waitForLoadState('domcontentloaded');
 }
 
 /** After a page change: a login form here means the ERP ended the session under us. */
 async function assertStillLoggedIn(ctx: SessionContext, where: string): Promise<void> {
-  if (await ctx.selectors.probe(ctx.page, 'login.user')) {
+  if (await ctx.selectors.present(ctx.page, 'login.user')) {
     throw new SystemError('SESSION_EXPIRED', `the ERP asked to log in again at ${where}`);
   }
 }
@@ -44,6 +85,7 @@ export async function go(ctx: SessionContext, element: string, where: string): P
   const target = await ctx.selectors.resolve(ctx.page, element);
   await clickAndExpectPage(ctx.page, target, ctx.timeoutMs, where);
   await assertStillLoggedIn(ctx, where);
+  await dismissPopup(ctx);
 }
 
 /** Searches posted invoices; returns the document number of an exact vendor + number match. */
@@ -155,6 +197,7 @@ export async function save(ctx: PostContext): Promise<'stop' | undefined> {
       `save of ${describeInvoice(ctx)}: ${describeOutcome(outcome)}`,
     );
   }
+  await waitWhileProcessing(ctx);
   await assertStillLoggedIn(ctx, 'save');
   if (await sel.probe(page, 'invoice.document_number')) return undefined;
   const shown = await readError(ctx);
