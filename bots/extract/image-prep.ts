@@ -10,8 +10,8 @@ export const MIN_OCR_WIDTH_PX = 1000;
 const MAX_UPSCALE = 2.5;
 
 /**
- * Returns the image upscaled to about `MIN_OCR_WIDTH_PX` wide when it is narrower, as PNG;
- * the input unchanged otherwise, for TIFF, or when the canvas cannot decode it.
+ * Returns the image upscaled to about `MIN_OCR_WIDTH_PX` wide when it is narrower, as a
+ * grayscale PGM; the input unchanged otherwise, for TIFF, or when the canvas cannot decode it.
  */
 export async function upscaleForOcr(image: Uint8Array): Promise<Uint8Array> {
   // @napi-rs/canvas crashes the process (SIGSEGV) on TIFF input, so only PNG and JPEG go in.
@@ -32,5 +32,21 @@ export async function upscaleForOcr(image: Uint8Array): Promise<Uint8Array> {
   const context = canvas.getContext('2d');
   context.imageSmoothingQuality = 'high';
   context.drawImage(decoded, 0, 0, width, height);
-  return canvas.toBuffer('image/png');
+  return grayPgm(context.getImageData(0, 0, width, height).data, width, height);
+}
+
+/**
+ * RGBA pixels as a binary PGM (P5), the cheapest format tesseract's image library reads.
+ * Encoding a page as PNG costs several times the drawing itself, and tesseract turns every
+ * image to gray before it reads it anyway, so nothing is lost.
+ */
+export function grayPgm(rgba: Uint8ClampedArray, width: number, height: number): Uint8Array {
+  const header = Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1');
+  const out = Buffer.allocUnsafe(header.length + width * height);
+  header.copy(out);
+  for (let i = 0, j = header.length; i < rgba.length; i += 4, j++) {
+    // ITU-R 601 luma weights in integers (299 + 587 + 114 = 1000).
+    out[j] = (rgba[i]! * 299 + rgba[i + 1]! * 587 + rgba[i + 2]! * 114) / 1000;
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import { detectFileType, type FileType } from './file-type.ts';
 import type { PagedLine } from './label-search.ts';
 import { OcrPool } from './ocr-pool.ts';
 import { openPdf, pdfAttachments } from './pdf-document.ts';
-import { renderPagePng } from './pdf-render.ts';
+import { renderPageForOcr } from './pdf-render.ts';
 import { readPdfText } from './pdf-text-reader.ts';
 import { applyTemplate } from './template-apply.ts';
 import { readTextFields } from './text-fields.ts';
@@ -58,6 +58,11 @@ function ocrPool(options: ExtractOptions): OcrPool {
 }
 
 /** Terminates the OCR worker pool so that a process can exit; the next OCR starts a new one. */
+/** Starts the OCR workers ahead of the first scan (see {@link OcrPool.warmUp}). */
+export async function startOcrWorkers(options: ExtractOptions): Promise<void> {
+  await ocrPool(options).warmUp();
+}
+
 export async function closeExtractors(): Promise<void> {
   const current = pool;
   pool = undefined;
@@ -96,6 +101,30 @@ async function imageLines(
   return (await Promise.all(read)).flat();
 }
 
+/**
+ * OCR of the listed PDF pages. Pages are rendered one at a time (a rendered page is a large
+ * bitmap) and each goes to the pool as soon as it is drawn, so several workers read the pages
+ * of one scan side by side.
+ */
+async function ocrPdfPages(
+  doc: Awaited<ReturnType<typeof openPdf>>,
+  pages: readonly number[],
+  fileName: string,
+  options: ExtractOptions,
+): Promise<PagedLine[]> {
+  const reading: Array<Promise<PagedLine[]>> = [];
+  try {
+    for (const page of pages) {
+      const image = await renderPageForOcr(doc, page, options.ocrRenderScale);
+      reading.push(ocrPool(options).recognize(image, page, fileName, options.ocrPageTimeoutMs));
+    }
+  } finally {
+    // A page that failed to render must not leave the others' failures unobserved.
+    for (const r of reading) r.catch(() => {});
+  }
+  return (await Promise.all(reading)).flat();
+}
+
 function fromXml(bytes: Uint8Array, fileName: string, origin: 'xml' | 'pdf'): Extraction {
   const invoice = readEInvoice(bytes, fileName);
   const method: ExtractionMethod = origin === 'pdf' ? 'facturx' : invoice.syntax;
@@ -121,13 +150,8 @@ async function fromPdf(input: ExtractInput, options: ExtractOptions, logger: Log
       warnings.push(`garbled text layer on page ${g.page} (${g.reason}): read by OCR`);
       logger.warn('garbled text layer, OCR used', { count: g.page });
     }
-    for (const page of textlessPages) {
-      const png = await renderPagePng(doc, page, options.ocrRenderScale);
-      lines.push(
-        ...(await ocrPool(options).recognize(png, page, input.fileName, options.ocrPageTimeoutMs)),
-      );
-      warnings.push(`OCR on page ${page}`);
-    }
+    lines.push(...(await ocrPdfPages(doc, textlessPages, input.fileName, options)));
+    for (const page of textlessPages) warnings.push(`OCR on page ${page}`);
     lines.sort((a, b) => a.page - b.page);
     const method = textlessPages.length === doc.numPages ? 'ocr' : 'pdf-text';
     return fromLines(lines, method, doc.numPages, input.fileName, warnings);
@@ -238,12 +262,7 @@ async function documentLines(input: ExtractInput, options: ExtractOptions): Prom
   const doc = await openPdf(input.bytes, input.fileName);
   try {
     const { lines, textlessPages } = await readPdfText(doc);
-    for (const page of textlessPages) {
-      const png = await renderPagePng(doc, page, options.ocrRenderScale);
-      lines.push(
-        ...(await ocrPool(options).recognize(png, page, input.fileName, options.ocrPageTimeoutMs)),
-      );
-    }
+    lines.push(...(await ocrPdfPages(doc, textlessPages, input.fileName, options)));
     return lines.sort((a, b) => a.page - b.page);
   } finally {
     await doc.destroy();
