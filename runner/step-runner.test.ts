@@ -77,6 +77,71 @@ describe('StepRunner', () => {
     expect(await pixelAt(records[0]!.screenshotPath!, 300, 200)).not.toEqual([255, 0, 255]);
   });
 
+  it('paints a masked field inside a scrolled iframe where the page shows it', async () => {
+    // The field sits 400px down the frame's document; the frame is scrolled to show it.
+    const inner = `<body style="margin:0;height:900px"><input id="vat" value="DE123456789"
+ style="position:absolute;left:20px;top:400px;width:150px;height:30px"></body>`;
+    await page.setContent(`<body style="margin:0"><div style="height:60px">shell</div>
+<iframe id="work" style="margin-left:80px;width:260px;height:200px;border:4px solid #000"
+ srcdoc="${inner.replaceAll('"', '&quot;')}"></iframe></body>`);
+    const field = page.locator('#work').contentFrame().locator('#vat');
+    await field.scrollIntoViewIfNeeded();
+    const runner = new StepRunner({
+      page,
+      evidenceDir: path.join(dir, 'frame-mask'),
+      logger: silentLogger,
+      mask: () => [field],
+    });
+    const [record] = await runSteps([{ name: 'fill', run: async () => undefined }], {}, runner);
+    const box = (await field.boundingBox())!;
+    const shot = record!.screenshotPath!;
+    for (const [x, y] of [
+      [box.x + 3, box.y + 3],
+      [box.x + box.width / 2, box.y + box.height / 2],
+      [box.x + box.width - 3, box.y + box.height - 3],
+    ]) {
+      expect(await pixelAt(shot, Math.round(x!), Math.round(y!))).toEqual([255, 0, 255]);
+    }
+    expect(await pixelAt(shot, Math.round(box.x - 10), Math.round(box.y))).not.toEqual([
+      255, 0, 255,
+    ]);
+    // The boxes are gone again: the live frame shows the field, not the paint.
+    expect(await page.locator('#work').contentFrame().locator('div').count()).toBe(0);
+  });
+
+  it('saves the HTML of every frame, nested ones included, when a step fails', async () => {
+    const dialog = '<p id="msg">E1004: Vendor unknown</p>';
+    const work = `<form id="frmEntry"><iframe name="dlg" srcdoc="${dialog.replaceAll('"', '&quot;')}"></iframe></form>`;
+    await page.setContent(
+      `<div class="menu">Menu</div><iframe name="work" srcdoc="${work.replaceAll('&', '&amp;').replaceAll('"', '&quot;')}"></iframe>`,
+    );
+    await page.frame({ name: 'dlg' })?.waitForSelector('#msg');
+    await page.waitForFunction(() => document.readyState === 'complete');
+    const runner = new StepRunner({
+      page,
+      evidenceDir: path.join(dir, 'frames'),
+      logger: silentLogger,
+    });
+    await runner
+      .run('save', async () => {
+        throw new BusinessError('TARGET_REJECTED', 'E1004: Vendor unknown');
+      })
+      .catch(() => {});
+    const html = readFileSync(runner.records[0]!.htmlPath!, 'utf8');
+    expect(html).toContain('Menu');
+    expect(html).toContain('frmEntry');
+    expect(html).toContain('E1004: Vendor unknown');
+    // Opened in a browser, the saved page shows the frames as the bot saw them.
+    const viewer = await browser.newPage();
+    try {
+      await viewer.setContent(html);
+      const msg = viewer.frameLocator('iframe[name="work"]').frameLocator('iframe[name="dlg"]');
+      expect(await msg.locator('#msg').textContent()).toBe('E1004: Vendor unknown');
+    } finally {
+      await viewer.close();
+    }
+  });
+
   it('keeps the real error and saves the page HTML and a screenshot when a step fails', async () => {
     await page.setContent('<span class="err">E1042: Gross amount wrong</span>');
     const runner = new StepRunner({
