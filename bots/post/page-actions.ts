@@ -1,4 +1,4 @@
-import type { Locator, Page, Response } from 'playwright-core';
+import type { Frame, Locator, Page, Request, Response } from 'playwright-core';
 import { messageOf, SystemError } from '../../runner/errors.ts';
 
 /**
@@ -28,37 +28,86 @@ export async function openPage(page: Page, url: string, timeoutMs: number): Prom
 }
 
 /**
- * Clicks `target` and waits until the next page is committed and parsed. Redirects are
- * followed; the outcome reports the final status, or why no page came.
+ * Clicks `target` and waits until the next page is committed and parsed, in whichever frame it
+ * loads: a form posts into its own frame, and a portal's menu loads its screen into an iframe
+ * of the shell. Redirects are followed; the outcome reports the final status, or why no page
+ * came.
  */
 export async function clickForNextPage(
   page: Page,
   target: Locator,
   timeoutMs: number,
 ): Promise<NavigationOutcome> {
-  const main = page.mainFrame();
-  const answered = page.waitForResponse(
-    (r) => r.request().isNavigationRequest() && r.frame() === main && !isRedirect(r.status()),
-    { timeout: timeoutMs },
-  );
-  const committed = page.waitForEvent('framenavigated', {
-    predicate: (f) => f === main,
-    timeout: timeoutMs,
-  });
-  const failed = page.waitForEvent('requestfailed', {
-    predicate: (r) => r.isNavigationRequest() && r.frame() === main,
-    timeout: timeoutMs,
-  });
-  for (const p of [answered, committed, failed]) p.catch(ignore);
-  // noWaitAfter: Playwright's own wait for the navigation would turn a lost answer into a
-  // click timeout; the waits above tell the cases apart instead.
-  await target.click({ timeout: timeoutMs, noWaitAfter: true });
-  const outcome = await Promise.race<NavigationOutcome>([
-    Promise.all([answered, committed]).then(([r]) => ({ kind: 'page', status: r.status() })),
-    failed.then((r) => ({ kind: 'failed', reason: r.failure()?.errorText ?? 'request failed' })),
-  ]).catch((): NavigationOutcome => ({ kind: 'timeout' }));
-  if (outcome.kind === 'page') await page.waitForLoadState('domcontentloaded');
+  const next = watchNextPage(page, timeoutMs);
+  try {
+    // noWaitAfter: Playwright's own wait for the navigation would turn a lost answer into a
+    // click timeout; the watch tells the cases apart instead.
+    await target.click({ timeout: timeoutMs, noWaitAfter: true });
+  } catch (error) {
+    next.stop();
+    throw error;
+  }
+  const { outcome, frame } = await next.settled;
+  // A frame that went away meanwhile (its parent loaded another page) has nothing to wait for.
+  if (frame) await frame.waitForLoadState('domcontentloaded').catch(ignore);
   return outcome;
+}
+
+interface NextPage {
+  settled: Promise<{ outcome: NavigationOutcome; frame?: Frame }>;
+  stop(): void;
+}
+
+/**
+ * Watches for the page a click brings: the first navigation that starts from now on, in any
+ * frame, answered (after redirects) and committed by that frame. Navigations already under
+ * way are not the click's: a shell's iframe may still be loading its first screen, and the
+ * click cancelling it is no failure.
+ */
+function watchNextPage(page: Page, timeoutMs: number): NextPage {
+  const ours = new Set<Request>();
+  const navigating = new Set<Frame>();
+  const committed = new Set<Frame>();
+  let answer: { frame: Frame; status: number } | undefined;
+  let settle: (value: { outcome: NavigationOutcome; frame?: Frame }) => void = ignore;
+  const settled = new Promise<{ outcome: NavigationOutcome; frame?: Frame }>((resolve) => {
+    settle = resolve;
+  });
+  const finish = (outcome: NavigationOutcome, frame?: Frame) => {
+    stop();
+    settle({ outcome, frame });
+  };
+  const onRequest = (r: Request) => {
+    if (!r.isNavigationRequest()) return;
+    ours.add(r);
+    navigating.add(r.frame());
+  };
+  const onResponse = (r: Response) => {
+    if (answer || !ours.has(r.request()) || isRedirect(r.status())) return;
+    answer = { frame: r.frame(), status: r.status() };
+    if (committed.has(answer.frame)) finish({ kind: 'page', status: answer.status }, answer.frame);
+  };
+  const onNavigated = (frame: Frame) => {
+    if (!navigating.has(frame)) return;
+    committed.add(frame);
+    if (answer?.frame === frame) finish({ kind: 'page', status: answer.status }, frame);
+  };
+  const onFailed = (r: Request) => {
+    if (ours.has(r)) finish({ kind: 'failed', reason: r.failure()?.errorText ?? 'request failed' });
+  };
+  const timer = setTimeout(() => finish({ kind: 'timeout' }), timeoutMs);
+  page.on('request', onRequest);
+  page.on('response', onResponse);
+  page.on('framenavigated', onNavigated);
+  page.on('requestfailed', onFailed);
+  function stop() {
+    clearTimeout(timer);
+    page.off('request', onRequest);
+    page.off('response', onResponse);
+    page.off('framenavigated', onNavigated);
+    page.off('requestfailed', onFailed);
+  }
+  return { settled, stop };
 }
 
 /** Like {@link clickForNextPage}, but any outcome other than a 2xx/4xx page is a system fault. */
@@ -103,6 +152,16 @@ export async function enterValue(field: Locator, value: string): Promise<void> {
     if (!/not an <input>/.test(messageOf(error))) throw error;
     await field.selectOption({ value });
   }
+}
+
+/**
+ * Waits until every frame's current document is parsed: after a page replaced itself (an
+ * interim "processing" screen forwarding to the result), in whichever frame that was.
+ */
+export async function waitForDocuments(page: Page): Promise<void> {
+  await Promise.all(
+    page.frames().map((frame) => frame.waitForLoadState('domcontentloaded').catch(ignore)),
+  );
 }
 
 function isRedirect(status: number): boolean {
