@@ -7,6 +7,7 @@ import { launchBrowser } from './browser.ts';
 import { BusinessError } from './errors.ts';
 import { silentLogger } from './logger.ts';
 import { runSteps, StepRunner } from './step-runner.ts';
+import { MASK_COLOUR, pixelAt } from './test-support.ts';
 
 let browser: Browser;
 let page: Page;
@@ -21,30 +22,6 @@ afterAll(async () => {
   await browser?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The colour of one pixel of a PNG, read back through the browser's own decoder. */
-async function pixelAt(png: string, x: number, y: number): Promise<number[]> {
-  const viewer = await browser.newPage();
-  try {
-    const data = readFileSync(png).toString('base64');
-    return await viewer.evaluate(
-      async ({ data, x, y }) => {
-        const img = new Image();
-        img.src = `data:image/png;base64,${data}`;
-        await img.decode();
-        const canvas = document.createElement('canvas');
-        canvas.width = img.width;
-        canvas.height = img.height;
-        const g = canvas.getContext('2d')!;
-        g.drawImage(img, 0, 0);
-        return Array.from(g.getImageData(x, y, 1, 1).data.slice(0, 3));
-      },
-      { data, x, y },
-    );
-  } finally {
-    await viewer.close();
-  }
-}
 
 describe('StepRunner', () => {
   it('records each step and leaves a numbered screenshot with masked fields painted over', async () => {
@@ -72,9 +49,8 @@ describe('StepRunner', () => {
       ['second', 'ok'],
     ]);
     expect(records[1]?.screenshotPath).toBe(path.join(evidenceDir, '02-second.png'));
-    // Playwright paints masked boxes magenta (#FF00FF).
-    expect(await pixelAt(records[0]!.screenshotPath!, 100, 30)).toEqual([255, 0, 255]);
-    expect(await pixelAt(records[0]!.screenshotPath!, 300, 200)).not.toEqual([255, 0, 255]);
+    expect(await pixelAt(browser, records[0]!.screenshotPath!, 100, 30)).toEqual(MASK_COLOUR);
+    expect(await pixelAt(browser, records[0]!.screenshotPath!, 300, 200)).not.toEqual(MASK_COLOUR);
   });
 
   it('paints a masked field inside a scrolled iframe where the page shows it', async () => {
@@ -100,11 +76,9 @@ describe('StepRunner', () => {
       [box.x + box.width / 2, box.y + box.height / 2],
       [box.x + box.width - 3, box.y + box.height - 3],
     ]) {
-      expect(await pixelAt(shot, Math.round(x!), Math.round(y!))).toEqual([255, 0, 255]);
+      expect(await pixelAt(browser, shot, x!, y!)).toEqual(MASK_COLOUR);
     }
-    expect(await pixelAt(shot, Math.round(box.x - 10), Math.round(box.y))).not.toEqual([
-      255, 0, 255,
-    ]);
+    expect(await pixelAt(browser, shot, box.x - 10, box.y)).not.toEqual(MASK_COLOUR);
     // The boxes are gone again: the live frame shows the field, not the paint.
     expect(await page.locator('#work').contentFrame().locator('div').count()).toBe(0);
   });
