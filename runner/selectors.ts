@@ -2,6 +2,15 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { SystemError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import {
+  anyOf,
+  enterAny,
+  isPage,
+  type LookupScope,
+  matches,
+  pageOf,
+  type SelectorScope,
+} from './selector-scope.ts';
+import {
   DEFAULT_SELECTORS_DIR,
   framePath,
   loadSelectorMaps,
@@ -9,6 +18,7 @@ import {
   type SelectorMap,
 } from './selector-map.ts';
 
+export type { LookupScope, SelectorScope } from './selector-scope.ts';
 export {
   DEFAULT_SELECTORS_DIR,
   framePath,
@@ -46,10 +56,6 @@ export async function detectRelease(
 }
 
 export type SelectorVars = Record<string, string | number>;
-/** Where an element is looked up: the page (the map says which frame), or inside an element. */
-export type SelectorScope = Page | Locator;
-/** A place to look in: the page, an element, or a frame's document. */
-export type LookupScope = Page | Locator | FrameLocator;
 
 /**
  * Resolves business element names to locators, through primary and fallback selectors, inside
@@ -57,6 +63,13 @@ export type LookupScope = Page | Locator | FrameLocator;
  * another element (a cell inside a row) is already in that element's frame.
  */
 export class Selectors {
+  /**
+   * The selector that last found each frame, used again without a look of its own: the
+   * iframe of a portal shell stays while its screens change. Forgotten when an element is
+   * not found in the frame, so the next look picks the frame afresh.
+   */
+  private readonly frameSeen = new Map<string, string>();
+
   constructor(
     readonly map: SelectorMap,
     private readonly logger: Logger,
@@ -114,7 +127,9 @@ export class Selectors {
   ): Promise<Locator | null> {
     const where = await this.scopeOf(scope, name);
     const selector = where && (await this.pick(where, name, vars));
-    return where && selector ? where.locator(selector).first() : null;
+    if (where && selector) return where.locator(selector).first();
+    this.forgetFrames(name);
+    return null;
   }
 
   /**
@@ -149,7 +164,9 @@ export class Selectors {
   async all(scope: SelectorScope, name: string, vars: SelectorVars = {}): Promise<Locator[]> {
     const where = await this.scopeOf(scope, name);
     const selector = where && (await this.pick(where, name, vars));
-    return where && selector ? where.locator(selector).all() : [];
+    if (where && selector) return where.locator(selector).all();
+    this.forgetFrames(name);
+    return [];
   }
 
   /**
@@ -173,8 +190,10 @@ export class Selectors {
   ): Promise<Page | FrameLocator | null> {
     let where: Page | FrameLocator = page;
     for (const name of framePath(this.map, frame)) {
-      const selector = await this.pickFrame(where, name, element);
+      const selector: string | null =
+        this.frameSeen.get(name) ?? (await this.pickFrame(where, name, element));
       if (selector === null) return null;
+      this.frameSeen.set(name, selector);
       where = where.locator(selector).first().contentFrame();
     }
     return where;
@@ -207,6 +226,12 @@ export class Selectors {
       throw new SystemError('SELECTOR_MAP_INVALID', `selector map ${this.version} lacks ${name}`);
     }
     return element;
+  }
+
+  private forgetFrames(name: string): void {
+    for (const frame of framePath(this.map, this.map.elements[name]?.frame)) {
+      this.frameSeen.delete(frame);
+    }
   }
 
   /** The element's frame with every frame candidate accepted: one round trip, no logging. */
@@ -250,47 +275,8 @@ export class Selectors {
   }
 }
 
-function isPage(scope: LookupScope): scope is Page {
-  return 'mainFrame' in scope;
-}
-
-function pageOf(scope: SelectorScope): Page {
-  return isPage(scope) ? scope : scope.page();
-}
-
-/** The document of `frame` with every candidate of every frame on the way accepted. */
-function enterAny(page: Page, map: SelectorMap, frame: string | undefined): Page | FrameLocator {
-  let where: Page | FrameLocator = page;
-  for (const name of framePath(map, frame)) {
-    const declared = map.frames[name]!;
-    where = anyOf(page, where, [declared.primary, ...declared.fallbacks])
-      .first()
-      .contentFrame();
-  }
-  return where;
-}
-
-/**
- * One locator for "any of these selectors" inside `where`. Playwright refuses `or` between
- * locators that enter frames, so the alternatives are joined at the page and then placed in
- * the frame.
- */
-function anyOf(page: Page, where: LookupScope, selectors: string[]): Locator {
-  const any = selectors.map((s) => page.locator(s)).reduce((a, b) => a.or(b));
-  return isPage(where) ? any : where.locator(any);
-}
-
 function fill(selector: string, vars: SelectorVars): string {
   return selector.replace(/\{(\w+)\}/g, (whole, key: string) =>
     Object.hasOwn(vars, key) ? String(vars[key]) : whole,
   );
-}
-
-async function matches(where: LookupScope, selector: string): Promise<boolean> {
-  try {
-    return (await where.locator(selector).count()) > 0;
-  } catch {
-    // A navigation in flight destroys the context; the next poll looks again.
-    return false;
-  }
 }
