@@ -38,7 +38,7 @@ export async function clickForNextPage(
   target: Locator,
   timeoutMs: number,
 ): Promise<NavigationOutcome> {
-  const next = watchNextPage(page, timeoutMs);
+  const next = new NextPageWatch(page, timeoutMs);
   try {
     // noWaitAfter: Playwright's own wait for the navigation would turn a lost answer into a
     // click timeout; the watch tells the cases apart instead.
@@ -53,10 +53,7 @@ export async function clickForNextPage(
   return outcome;
 }
 
-interface NextPage {
-  settled: Promise<{ outcome: NavigationOutcome; frame?: Frame }>;
-  stop(): void;
-}
+type Settled = { outcome: NavigationOutcome; frame?: Frame };
 
 /**
  * Watches for the page a click brings: the first navigation that starts from now on, in any
@@ -64,50 +61,71 @@ interface NextPage {
  * way are not the click's: a shell's iframe may still be loading its first screen, and the
  * click cancelling it is no failure.
  */
-function watchNextPage(page: Page, timeoutMs: number): NextPage {
-  const ours = new Set<Request>();
-  const navigating = new Set<Frame>();
-  const committed = new Set<Frame>();
-  let answer: { frame: Frame; status: number } | undefined;
-  let settle: (value: { outcome: NavigationOutcome; frame?: Frame }) => void = ignore;
-  const settled = new Promise<{ outcome: NavigationOutcome; frame?: Frame }>((resolve) => {
-    settle = resolve;
-  });
-  const finish = (outcome: NavigationOutcome, frame?: Frame) => {
-    stop();
-    settle({ outcome, frame });
-  };
-  const onRequest = (r: Request) => {
-    if (!r.isNavigationRequest()) return;
-    ours.add(r);
-    navigating.add(r.frame());
-  };
-  const onResponse = (r: Response) => {
-    if (answer || !ours.has(r.request()) || isRedirect(r.status())) return;
-    answer = { frame: r.frame(), status: r.status() };
-    if (committed.has(answer.frame)) finish({ kind: 'page', status: answer.status }, answer.frame);
-  };
-  const onNavigated = (frame: Frame) => {
-    if (!navigating.has(frame)) return;
-    committed.add(frame);
-    if (answer?.frame === frame) finish({ kind: 'page', status: answer.status }, frame);
-  };
-  const onFailed = (r: Request) => {
-    if (ours.has(r)) finish({ kind: 'failed', reason: r.failure()?.errorText ?? 'request failed' });
-  };
-  const timer = setTimeout(() => finish({ kind: 'timeout' }), timeoutMs);
-  page.on('request', onRequest);
-  page.on('response', onResponse);
-  page.on('framenavigated', onNavigated);
-  page.on('requestfailed', onFailed);
-  function stop() {
-    clearTimeout(timer);
-    page.off('request', onRequest);
-    page.off('response', onResponse);
-    page.off('framenavigated', onNavigated);
-    page.off('requestfailed', onFailed);
+class NextPageWatch {
+  readonly settled: Promise<Settled>;
+  private settle: (value: Settled) => void = ignore;
+  private readonly ours = new Set<Request>();
+  private readonly navigating = new Set<Frame>();
+  private readonly committed = new Set<Frame>();
+  private answer: { frame: Frame; status: number } | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly page: Page,
+    timeoutMs: number,
+  ) {
+    this.settled = new Promise((resolve) => {
+      this.settle = resolve;
+    });
+    this.timer = setTimeout(() => this.finish({ kind: 'timeout' }), timeoutMs);
+    page.on('request', this.onRequest);
+    page.on('response', this.onResponse);
+    page.on('framenavigated', this.onNavigated);
+    page.on('requestfailed', this.onFailed);
   }
-  return { settled, stop };
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.page.off('request', this.onRequest);
+    this.page.off('response', this.onResponse);
+    this.page.off('framenavigated', this.onNavigated);
+    this.page.off('requestfailed', this.onFailed);
+  }
+
+  private finish(outcome: NavigationOutcome, frame?: Frame): void {
+    this.stop();
+    this.settle({ outcome, frame });
+  }
+
+  private readonly onRequest = (r: Request) => {
+    if (!r.isNavigationRequest()) return;
+    this.ours.add(r);
+    this.navigating.add(r.frame());
+  };
+
+  // The answer and the frame's commit may arrive in either order; whichever comes second ends
+  // the watch.
+  private readonly onResponse = (r: Response) => {
+    if (this.answer || !this.ours.has(r.request()) || isRedirect(r.status())) return;
+    const answer = { frame: r.frame(), status: r.status() };
+    this.answer = answer;
+    if (this.committed.has(answer.frame)) this.finishPage(answer);
+  };
+
+  private readonly onNavigated = (frame: Frame) => {
+    if (!this.navigating.has(frame)) return;
+    this.committed.add(frame);
+    if (this.answer?.frame === frame) this.finishPage(this.answer);
+  };
+
+  private readonly onFailed = (r: Request) => {
+    if (!this.ours.has(r)) return;
+    this.finish({ kind: 'failed', reason: r.failure()?.errorText ?? 'request failed' });
+  };
+
+  private finishPage(answer: { frame: Frame; status: number }): void {
+    this.finish({ kind: 'page', status: answer.status }, answer.frame);
+  }
 }
 
 /** Like {@link clickForNextPage}, but any outcome other than a 2xx/4xx page is a system fault. */
