@@ -19,7 +19,13 @@ interface Verdict {
   reports: Array<{
     release: string;
     isLive: boolean;
-    elements: Array<{ element: string; status: string; required: boolean }>;
+    elements: Array<{
+      element: string;
+      status: string;
+      required: boolean;
+      kind?: string;
+      frame?: string;
+    }>;
   }>;
 }
 
@@ -120,5 +126,41 @@ describe('rpa selectors check', () => {
     expect(statusOf(verdict, 'v1', 'invoice.net_total')).toBe('missing');
     expect(statusOf(verdict, 'v1', 'invoice.order_reference')).toBe('ambiguous');
     expect(statusOf(verdict, 'v1', 'invoice.gross_total')).toBe('ok');
+  });
+
+  it('lists a frame whose selectors fit no iframe, and the elements it holds, as missing', async () => {
+    const dir = path.join(work, 'broken-frame');
+    cpSync(DEFAULT_SELECTORS_DIR, dir, { recursive: true });
+    const file = path.join(dir, 'fixture-erp', 'v2.yaml');
+    const map = parseYaml(readFileSync(file, 'utf8'));
+    map.frames.work = { primary: 'iframe#ctl00_ifrMain', fallbacks: ['frame[name="main"]'] };
+    writeFileSync(file, stringifyYaml(map));
+    const verdict = await check('v2', '--selectors-dir', dir);
+    expect(verdict.code).toBe(1);
+    const report = verdict.reports[0]!;
+    expect(report.elements.find((e) => e.element === 'frames.work')).toMatchObject({
+      kind: 'frame',
+      status: 'missing',
+      required: true,
+    });
+    expect(report.elements.find((e) => e.element === 'invoice.vendor_name')).toMatchObject({
+      frame: 'work',
+      status: 'missing',
+      required: true,
+    });
+    expect(statusOf(verdict, 'v2', 'menu.invoice_entry')).toBe('ok');
+  });
+
+  it('lists an element that matches many inside the frame as ambiguous', async () => {
+    const dir = path.join(work, 'ambiguous-in-frame');
+    cpSync(DEFAULT_SELECTORS_DIR, dir, { recursive: true });
+    const file = path.join(dir, 'fixture-erp', 'v2.yaml');
+    const map = parseYaml(readFileSync(file, 'utf8'));
+    map.elements['invoice.tax_total'].primary = 'form#frmEntry input[type="text"]';
+    writeFileSync(file, stringifyYaml(map));
+    const verdict = await check('v2', '--selectors-dir', dir);
+    expect(verdict.code).toBe(0);
+    expect(statusOf(verdict, 'v2', 'invoice.tax_total')).toBe('ambiguous');
+    expect(statusOf(verdict, 'v2', 'frames.work')).toBe('ok');
   });
 });

@@ -22,6 +22,8 @@ export interface LogFields {
   file?: string;
   count?: number;
   element?: string;
+  /** A frame of the page, by its name in the selector map. */
+  frame?: string;
   error?: string;
   /** 1-based row of a vendor's invoice list. */
   row?: number;

@@ -1,84 +1,34 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Locator, Page } from 'playwright-core';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { SystemError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import {
+  anyOf,
+  enterAny,
+  isPage,
+  type LookupScope,
+  matches,
+  pageOf,
+  type SelectorScope,
+} from './selector-scope.ts';
+import {
+  DEFAULT_SELECTORS_DIR,
+  framePath,
+  loadSelectorMaps,
+  type SelectorElement,
+  type SelectorMap,
+} from './selector-map.ts';
 
-const elementSchema = z
-  .object({
-    /** Tried first. May hold `{row}`-style placeholders filled at resolve time. */
-    primary: z.string().min(1),
-    /** Tried in order when the primary matches nothing; each use is logged as a warning. */
-    fallbacks: z.array(z.string().min(1)).default([]),
-    /** Hidden (painted over) in every screenshot. */
-    mask: z.boolean().default(false),
-  })
-  .strict();
-
-export const selectorMapSchema = z
-  .object({
-    system: z.string().min(1),
-    release: z.string().min(1),
-    /** How to recognise this release on the login page: a regex on an attribute or the text. */
-    detect: z
-      .object({ selector: z.string(), attribute: z.string().optional(), pattern: z.string() })
-      .strict(),
-    /** How the release wants values typed. */
-    formats: z
-      .object({
-        date: z.enum(['DD.MM.YYYY', 'MM/DD/YYYY', 'YYYY-MM-DD']).default('YYYY-MM-DD'),
-        decimalSeparator: z.enum(['.', ',']).default('.'),
-      })
-      .strict()
-      .default({ date: 'YYYY-MM-DD', decimalSeparator: '.' }),
-    elements: z.record(z.string().regex(/^[a-z_]+\.[a-z_]+$/), elementSchema),
-  })
-  .strict();
-
-export type SelectorMap = z.infer<typeof selectorMapSchema>;
-export type SelectorElement = z.infer<typeof elementSchema>;
-
-/** The repository's `selectors/` folder, found from this file so any working directory works. */
-export const DEFAULT_SELECTORS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../selectors',
-);
-
-/** Reads and validates `<dir>/<system>/<release>.yaml`. */
-export function loadSelectorMap(
-  system: string,
-  release: string,
-  dir = DEFAULT_SELECTORS_DIR,
-): SelectorMap {
-  const file = path.join(dir, system, `${release}.yaml`);
-  if (!existsSync(file)) {
-    throw new SystemError('SELECTOR_MAP_INVALID', `no selector map ${file}`, {
-      details: { system, release },
-    });
-  }
-  const parsed = selectorMapSchema.safeParse(parseYaml(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new SystemError('SELECTOR_MAP_INVALID', `${file}: ${problems.join('; ')}`);
-  }
-  if (parsed.data.system !== system || parsed.data.release !== release) {
-    throw new SystemError('SELECTOR_MAP_INVALID', `${file} declares another system or release`);
-  }
-  return parsed.data;
-}
-
-/** Every map of a system, in release order. */
-export function loadSelectorMaps(system: string, dir = DEFAULT_SELECTORS_DIR): SelectorMap[] {
-  const folder = path.join(dir, system);
-  const files = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.yaml')) : [];
-  if (files.length === 0) {
-    throw new SystemError('SELECTOR_MAP_INVALID', `no selector maps for ${system} in ${folder}`);
-  }
-  return files.sort().map((f) => loadSelectorMap(system, f.replace(/\.yaml$/, ''), dir));
-}
+export type { LookupScope, SelectorScope } from './selector-scope.ts';
+export {
+  DEFAULT_SELECTORS_DIR,
+  framePath,
+  loadSelectorMap,
+  loadSelectorMaps,
+  type SelectorElement,
+  type SelectorFrame,
+  type SelectorMap,
+  selectorMapSchema,
+} from './selector-map.ts';
 
 /**
  * Tells which UI release the open page belongs to by trying each map's detect rule. Call it on
@@ -91,7 +41,7 @@ export async function detectRelease(
 ): Promise<string> {
   const seen: string[] = [];
   for (const map of loadSelectorMaps(system, dir)) {
-    const marker = page.locator(map.detect.selector).first();
+    const marker = enterAny(page, map, map.detect.frame).locator(map.detect.selector).first();
     if ((await marker.count()) === 0) continue;
     const text = map.detect.attribute
       ? ((await marker.getAttribute(map.detect.attribute)) ?? '')
@@ -106,10 +56,20 @@ export async function detectRelease(
 }
 
 export type SelectorVars = Record<string, string | number>;
-type Scope = Page | Locator;
 
-/** Resolves business element names to locators, through primary and fallback selectors. */
+/**
+ * Resolves business element names to locators, through primary and fallback selectors, inside
+ * the frame the map names. Frames are entered only from the page: an element looked up inside
+ * another element (a cell inside a row) is already in that element's frame.
+ */
 export class Selectors {
+  /**
+   * The selector that last found each frame, used again without a look of its own: the
+   * iframe of a portal shell stays while its screens change. Forgotten when an element is
+   * not found in the frame, so the next look picks the frame afresh.
+   */
+  private readonly frameSeen = new Map<string, string>();
+
   constructor(
     readonly map: SelectorMap,
     private readonly logger: Logger,
@@ -138,10 +98,11 @@ export class Selectors {
 
   /**
    * The first candidate that matches, primary before fallbacks, polling until `timeoutMs`:
-   * pages change under the bot (a row added by script, a dialog opening), so "not yet" is
-   * normal. Throws SystemError('SELECTOR_MISSING') naming the element and every selector tried.
+   * pages change under the bot (a row added by script, a dialog opening, a frame loading), so
+   * "not yet" is normal. Throws SystemError('SELECTOR_MISSING') naming the element, its frame
+   * and every selector tried.
    */
-  async resolve(scope: Scope, name: string, vars: SelectorVars = {}): Promise<Locator> {
+  async resolve(scope: SelectorScope, name: string, vars: SelectorVars = {}): Promise<Locator> {
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
       const found = await this.probe(scope, name, vars);
@@ -149,46 +110,142 @@ export class Selectors {
       if (Date.now() >= deadline) break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    const frame = this.element(name).frame;
+    const where = frame && isPage(scope) ? ` in frame ${frame}` : '';
     throw new SystemError(
       'SELECTOR_MISSING',
-      `element ${name} (${this.version}) not found; tried ${this.candidates(name, vars).join(' | ')}`,
-      { details: { element: name, selectorMapVersion: this.version } },
+      `element ${name} (${this.version}) not found${where}; tried ${this.candidates(name, vars).join(' | ')}`,
+      { details: { element: name, selectorMapVersion: this.version, frame } },
     );
   }
 
   /** Like {@link resolve} but looks once and returns null when nothing matches. */
-  async probe(scope: Scope, name: string, vars: SelectorVars = {}): Promise<Locator | null> {
-    const selector = await this.pick(scope, name, vars);
-    return selector === null ? null : scope.locator(selector).first();
+  async probe(
+    scope: SelectorScope,
+    name: string,
+    vars: SelectorVars = {},
+  ): Promise<Locator | null> {
+    const where = await this.scopeOf(scope, name);
+    const selector = where && (await this.pick(where, name, vars));
+    if (where && selector) return where.locator(selector).first();
+    this.forgetFrames(name);
+    return null;
   }
 
   /**
    * Whether any candidate matches, in one round trip and without logging fallbacks: for
    * checks that expect "no" (is the login form back?), where {@link probe} asks each in turn.
    */
-  async present(scope: Scope, name: string, vars: SelectorVars = {}): Promise<boolean> {
-    const any = this.candidates(name, vars)
-      .map((s) => scope.locator(s))
-      .reduce((a, b) => a.or(b));
-    try {
-      return (await any.count()) > 0;
-    } catch {
-      return false;
-    }
+  async present(scope: SelectorScope, name: string, vars: SelectorVars = {}): Promise<boolean> {
+    const any = anyOf(pageOf(scope), this.enterAny(scope, name), this.candidates(name, vars));
+    return (await any.count().catch(() => 0)) > 0;
+  }
+
+  /**
+   * Whether the element shows in any frame of the page, whatever frame the map names. A framed
+   * ERP whose session ended shows its login form inside the frame the next click loaded, not
+   * where the map expects the login form; asking "is it back?" must find it there too.
+   */
+  async presentAnywhere(page: Page, name: string, vars: SelectorVars = {}): Promise<boolean> {
+    const candidates = this.candidates(name, vars);
+    const counts = await Promise.all(
+      page.frames().map((frame) =>
+        candidates
+          .map((s) => frame.locator(s))
+          .reduce((a, b) => a.or(b))
+          .count()
+          .catch(() => 0),
+      ),
+    );
+    return counts.some((count) => count > 0);
   }
 
   /** Every match of the first candidate that matches (e.g. all rows of a result list). */
-  async all(scope: Scope, name: string, vars: SelectorVars = {}): Promise<Locator[]> {
-    const selector = await this.pick(scope, name, vars);
-    return selector === null ? [] : scope.locator(selector).all();
+  async all(scope: SelectorScope, name: string, vars: SelectorVars = {}): Promise<Locator[]> {
+    const where = await this.scopeOf(scope, name);
+    const selector = where && (await this.pick(where, name, vars));
+    if (where && selector) return where.locator(selector).all();
+    this.forgetFrames(name);
+    return [];
   }
 
-  private async pick(scope: Scope, name: string, vars: SelectorVars): Promise<string | null> {
+  /**
+   * Where `name` is looked up from `scope`: inside the element's frame when `scope` is the
+   * page, `scope` itself when it is an element. Null when the frame is not on the page.
+   */
+  async scopeOf(scope: SelectorScope, name: string): Promise<LookupScope | null> {
+    if (!isPage(scope)) return scope;
+    return this.enterFrame(scope, this.element(name).frame, name);
+  }
+
+  /**
+   * The document of frame `frame` (through its parents), each frame's primary selector before
+   * its fallbacks, every fallback use logged. The page itself for no frame; null when a frame
+   * on the way is not there.
+   */
+  async enterFrame(
+    page: Page,
+    frame: string | undefined,
+    element?: string,
+  ): Promise<Page | FrameLocator | null> {
+    let where: Page | FrameLocator = page;
+    for (const name of framePath(this.map, frame)) {
+      const selector: string | null =
+        this.frameSeen.get(name) ?? (await this.pickFrame(where, name, element));
+      if (selector === null) return null;
+      this.frameSeen.set(name, selector);
+      where = where.locator(selector).first().contentFrame();
+    }
+    return where;
+  }
+
+  /** Everything flagged `mask`, in its frame, as locators for screenshot masking. */
+  maskLocators(page: Page): Locator[] {
+    return Object.entries(this.map.elements)
+      .filter(([, el]) => el.mask)
+      .map(([name]) => anyOf(page, this.enterAny(page, name), this.candidates(name, {})));
+  }
+
+  candidates(name: string, vars: SelectorVars): string[] {
+    const element = this.element(name);
+    return [element.primary, ...element.fallbacks].map((s) => fill(s, vars));
+  }
+
+  /** The selectors of a frame's `<iframe>` element, primary first. */
+  frameCandidates(frame: string): string[] {
+    const declared = this.map.frames[frame];
+    if (!declared) {
+      throw new SystemError('SELECTOR_MAP_INVALID', `selector map ${this.version} lacks ${frame}`);
+    }
+    return [declared.primary, ...declared.fallbacks];
+  }
+
+  private element(name: string): SelectorElement {
+    const element = this.map.elements[name];
+    if (!element) {
+      throw new SystemError('SELECTOR_MAP_INVALID', `selector map ${this.version} lacks ${name}`);
+    }
+    return element;
+  }
+
+  private forgetFrames(name: string): void {
+    for (const frame of framePath(this.map, this.map.elements[name]?.frame)) {
+      this.frameSeen.delete(frame);
+    }
+  }
+
+  /** The element's frame with every frame candidate accepted: one round trip, no logging. */
+  private enterAny(scope: SelectorScope, name: string): LookupScope {
+    return isPage(scope) ? enterAny(scope, this.map, this.element(name).frame) : scope;
+  }
+
+  private async pick(where: LookupScope, name: string, vars: SelectorVars) {
     for (const [index, selector] of this.candidates(name, vars).entries()) {
-      if (!(await matches(scope, selector))) continue;
+      if (!(await matches(where, selector))) continue;
       if (index > 0) {
         this.logger.warn('selector fallback used', {
           element: name,
+          frame: this.element(name).frame,
           selectorMapVersion: this.version,
           attempt: index,
         });
@@ -198,23 +255,23 @@ export class Selectors {
     return null;
   }
 
-  /** Everything flagged `mask`, as locators for Playwright's screenshot `mask` option. */
-  maskLocators(page: Page): Locator[] {
-    return Object.entries(this.map.elements)
-      .filter(([, el]) => el.mask)
-      .map(([name]) =>
-        this.candidates(name, {})
-          .map((s) => page.locator(s))
-          .reduce((a, b) => a.or(b)),
-      );
-  }
-
-  candidates(name: string, vars: SelectorVars): string[] {
-    const element = this.map.elements[name];
-    if (!element) {
-      throw new SystemError('SELECTOR_MAP_INVALID', `selector map ${this.version} lacks ${name}`);
+  private async pickFrame(where: Page | FrameLocator, frame: string, element?: string) {
+    const candidates = this.frameCandidates(frame);
+    // Without fallbacks there is nothing to choose: a missing frame shows as its element missing.
+    if (candidates.length === 1) return candidates[0]!;
+    for (const [index, selector] of candidates.entries()) {
+      if (!(await matches(where, selector))) continue;
+      if (index > 0) {
+        this.logger.warn('frame selector fallback used', {
+          frame,
+          element,
+          selectorMapVersion: this.version,
+          attempt: index,
+        });
+      }
+      return selector;
     }
-    return [element.primary, ...element.fallbacks].map((s) => fill(s, vars));
+    return null;
   }
 }
 
@@ -222,13 +279,4 @@ function fill(selector: string, vars: SelectorVars): string {
   return selector.replace(/\{(\w+)\}/g, (whole, key: string) =>
     Object.hasOwn(vars, key) ? String(vars[key]) : whole,
   );
-}
-
-async function matches(scope: Scope, selector: string): Promise<boolean> {
-  try {
-    return (await scope.locator(selector).count()) > 0;
-  } catch {
-    // A navigation in flight destroys the context; the next poll looks again.
-    return false;
-  }
 }

@@ -7,6 +7,7 @@ import { launchBrowser } from './browser.ts';
 import { BusinessError } from './errors.ts';
 import { silentLogger } from './logger.ts';
 import { runSteps, StepRunner } from './step-runner.ts';
+import { MASK_COLOUR, pixelAt } from './test-support.ts';
 
 let browser: Browser;
 let page: Page;
@@ -21,30 +22,6 @@ afterAll(async () => {
   await browser?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The colour of one pixel of a PNG, read back through the browser's own decoder. */
-async function pixelAt(png: string, x: number, y: number): Promise<number[]> {
-  const viewer = await browser.newPage();
-  try {
-    const data = readFileSync(png).toString('base64');
-    return await viewer.evaluate(
-      async ({ data, x, y }) => {
-        const img = new Image();
-        img.src = `data:image/png;base64,${data}`;
-        await img.decode();
-        const canvas = document.createElement('canvas');
-        canvas.width = img.width;
-        canvas.height = img.height;
-        const g = canvas.getContext('2d')!;
-        g.drawImage(img, 0, 0);
-        return Array.from(g.getImageData(x, y, 1, 1).data.slice(0, 3));
-      },
-      { data, x, y },
-    );
-  } finally {
-    await viewer.close();
-  }
-}
 
 describe('StepRunner', () => {
   it('records each step and leaves a numbered screenshot with masked fields painted over', async () => {
@@ -72,9 +49,71 @@ describe('StepRunner', () => {
       ['second', 'ok'],
     ]);
     expect(records[1]?.screenshotPath).toBe(path.join(evidenceDir, '02-second.png'));
-    // Playwright paints masked boxes magenta (#FF00FF).
-    expect(await pixelAt(records[0]!.screenshotPath!, 100, 30)).toEqual([255, 0, 255]);
-    expect(await pixelAt(records[0]!.screenshotPath!, 300, 200)).not.toEqual([255, 0, 255]);
+    expect(await pixelAt(browser, records[0]!.screenshotPath!, 100, 30)).toEqual(MASK_COLOUR);
+    expect(await pixelAt(browser, records[0]!.screenshotPath!, 300, 200)).not.toEqual(MASK_COLOUR);
+  });
+
+  it('paints a masked field inside a scrolled iframe where the page shows it', async () => {
+    // The field sits 400px down the frame's document; the frame is scrolled to show it.
+    const inner = `<body style="margin:0;height:900px"><input id="vat" value="DE123456789"
+ style="position:absolute;left:20px;top:400px;width:150px;height:30px"></body>`;
+    await page.setContent(`<body style="margin:0"><div style="height:60px">shell</div>
+<iframe id="work" style="margin-left:80px;width:260px;height:200px;border:4px solid #000"
+ srcdoc="${inner.replaceAll('"', '&quot;')}"></iframe></body>`);
+    const field = page.locator('#work').contentFrame().locator('#vat');
+    await field.scrollIntoViewIfNeeded();
+    const runner = new StepRunner({
+      page,
+      evidenceDir: path.join(dir, 'frame-mask'),
+      logger: silentLogger,
+      mask: () => [field],
+    });
+    const [record] = await runSteps([{ name: 'fill', run: async () => undefined }], {}, runner);
+    const box = (await field.boundingBox())!;
+    const shot = record!.screenshotPath!;
+    for (const [x, y] of [
+      [box.x + 3, box.y + 3],
+      [box.x + box.width / 2, box.y + box.height / 2],
+      [box.x + box.width - 3, box.y + box.height - 3],
+    ]) {
+      expect(await pixelAt(browser, shot, x!, y!)).toEqual(MASK_COLOUR);
+    }
+    expect(await pixelAt(browser, shot, box.x - 10, box.y)).not.toEqual(MASK_COLOUR);
+    // The boxes are gone again: the live frame shows the field, not the paint.
+    expect(await page.locator('#work').contentFrame().locator('div').count()).toBe(0);
+  });
+
+  it('saves the HTML of every frame, nested ones included, when a step fails', async () => {
+    const dialog = '<p id="msg">E1004: Vendor unknown</p>';
+    const work = `<form id="frmEntry"><iframe name="dlg" srcdoc="${dialog.replaceAll('"', '&quot;')}"></iframe></form>`;
+    await page.setContent(
+      `<div class="menu">Menu</div><iframe name="work" srcdoc="${work.replaceAll('&', '&amp;').replaceAll('"', '&quot;')}"></iframe>`,
+    );
+    await page.frame({ name: 'dlg' })?.waitForSelector('#msg');
+    await page.waitForFunction(() => document.readyState === 'complete');
+    const runner = new StepRunner({
+      page,
+      evidenceDir: path.join(dir, 'frames'),
+      logger: silentLogger,
+    });
+    await runner
+      .run('save', async () => {
+        throw new BusinessError('TARGET_REJECTED', 'E1004: Vendor unknown');
+      })
+      .catch(() => {});
+    const html = readFileSync(runner.records[0]!.htmlPath!, 'utf8');
+    expect(html).toContain('Menu');
+    expect(html).toContain('frmEntry');
+    expect(html).toContain('E1004: Vendor unknown');
+    // Opened in a browser, the saved page shows the frames as the bot saw them.
+    const viewer = await browser.newPage();
+    try {
+      await viewer.setContent(html);
+      const msg = viewer.frameLocator('iframe[name="work"]').frameLocator('iframe[name="dlg"]');
+      expect(await msg.locator('#msg').textContent()).toBe('E1004: Vendor unknown');
+    } finally {
+      await viewer.close();
+    }
   });
 
   it('keeps the real error and saves the page HTML and a screenshot when a step fails', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CDPSession, Locator, Page } from 'playwright-core';
 import { RpaError, SystemError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { pageHtml } from './page-html.ts';
 
 /** What happened in one step, kept as evidence for the auditor. */
 export interface StepRecord {
@@ -10,7 +11,7 @@ export interface StepRecord {
   status: 'ok' | 'failed';
   /** Full-page PNG taken after the step (also after a failure), masked fields painted over. */
   screenshotPath?: string;
-  /** The page's HTML, saved only when the step failed. */
+  /** The page's HTML with its frames' documents inlined, saved only when the step failed. */
   htmlPath?: string;
   /** ISO timestamp, UTC. */
   startedAt: string;
@@ -104,7 +105,7 @@ export class StepRunner {
     const file = path.join(this.opts.evidenceDir, `${base}.html`);
     try {
       const html = await withTimeout(
-        this.opts.page.content(),
+        pageHtml(this.opts.page),
         this.opts.screenshotTimeoutMs ?? 10_000,
         'page snapshot',
       );
@@ -151,6 +152,9 @@ const MASK_CLASS = '__rpa_evidence_mask';
  * screenshot does the same in several more round trips and costs two to three times as much,
  * which adds up at one shot per step. Returns null when the page is taller than its viewport
  * (Playwright's full-page shot takes over) or the browser speaks no DevTools protocol.
+ * An element inside a frame gets its box in the frame's own document, at the element's
+ * coordinates there: the frame then shows the box wherever it shows the element, clipped and
+ * scrolled alike, with no sum of frame offsets that a border or a scrolled frame would spoil.
  */
 async function fastShot(page: Page, mask: Locator[]): Promise<Buffer | null> {
   const fits = await page.evaluate(
@@ -210,7 +214,7 @@ function cdpOf(page: Page): Promise<CDPSession | null> {
   return session;
 }
 
-/** page.content() has no timeout of its own and waits out a navigation that never ends. */
+/** Reading the page's HTML has no timeout of its own and waits out a navigation that never ends. */
 function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {

@@ -10,14 +10,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { formatAmount, formatDate } from '../bots/post/fixture-erp/format.ts';
 import { openPostingSession, type PostInvoice } from '../bots/post/index.ts';
 import { corpusInvoice, EN16931 } from '../bots/post/test-support.ts';
 import { startFixtureErp } from '../fixtures/erp/server.ts';
 import { CHROMIUM_ARGS, findChromium } from '../runner/browser.ts';
 import { silentLogger } from '../runner/logger.ts';
-import { loadSelectorMap } from '../runner/selectors.ts';
+import { framePath, loadSelectorMap } from '../runner/selectors.ts';
 
 const asJson = process.argv.includes('--json');
 const argOf = (name: string, fallback: string) => {
@@ -68,28 +68,38 @@ function sample(side: Side): void {
   side.browserRssMiB = Math.max(side.browserRssMiB, childrenRssMiB());
 }
 
-/** The bare script: the map's primary selectors as plain strings, Playwright calls only. */
+/**
+ * The bare script: the map's primary selectors as plain strings, Playwright calls only. A field
+ * the map puts in a frame is reached through the frame's primary iframe selector.
+ */
 function bareBot(page: Page, baseUrl: string) {
   const map = loadSelectorMap('fixture-erp', RELEASE);
-  const $ = (name: string, row = 0) => map.elements[name]!.primary.replace('{row}', String(row));
-  const nav = async (selector: string) => {
-    await Promise.all([
-      page.waitForNavigation({ waitUntil: 'domcontentloaded' }),
-      page.click(selector),
-    ]);
+  const $ = (name: string, row = 0): Locator => {
+    const element = map.elements[name]!;
+    let scope: Page | FrameLocator = page;
+    for (const frame of framePath(map, element.frame)) {
+      scope = scope.frameLocator(map.frames[frame]!.primary);
+    }
+    return scope.locator(element.primary.replace('{row}', String(row)));
+  };
+  // The next page may load in a frame: a portal's menu and its forms load into the iframe.
+  // 'load' of the frame that navigated also waits for a shell's iframe to finish loading.
+  const nav = async (target: Locator) => {
+    const [frame] = await Promise.all([page.waitForEvent('framenavigated'), target.click()]);
+    await frame.waitForLoadState('load');
   };
   return async (invoice: PostInvoice, originalPath: string): Promise<string> => {
-    await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
-    if (await page.locator($('login.user')).count()) {
-      await page.fill($('login.user'), 'bot');
-      await page.fill($('login.password'), PASSWORD);
+    await page.goto(baseUrl, { waitUntil: 'load' });
+    if (await $('login.user').count()) {
+      await $('login.user').fill('bot');
+      await $('login.password').fill(PASSWORD);
       await nav($('login.submit'));
     }
     await nav($('menu.invoice_search'));
-    await page.fill($('search.vendor'), invoice.seller_name);
-    await page.fill($('search.invoice_number'), invoice.invoice_number);
+    await $('search.vendor').fill(invoice.seller_name);
+    await $('search.invoice_number').fill(invoice.invoice_number);
     await nav($('search.submit'));
-    if (await page.locator($('search.result_row')).count()) throw new Error('already posted');
+    if (await $('search.result_row').count()) throw new Error('already posted');
     await nav($('menu.invoice_entry'));
     const f = map.formats;
     const header: Array<[string, string | undefined]> = [
@@ -103,25 +113,23 @@ function bareBot(page: Page, baseUrl: string) {
       ['invoice.gross_total', formatAmount(invoice.gross_total, f)],
       ['invoice.order_reference', invoice.order_reference],
     ];
-    for (const [name, value] of header) if (value) await page.fill($(name), value);
-    await page.selectOption($('invoice.currency'), invoice.currency);
+    for (const [name, value] of header) if (value) await $(name).fill(value);
+    await $('invoice.currency').selectOption(invoice.currency);
     for (const [row, line] of (invoice.line_items ?? []).entries()) {
-      if (row > 0) await page.click($('invoice.add_line'));
-      await page.fill($('line.description', row), line.description ?? '');
-      if (line.quantity) await page.fill($('line.quantity', row), formatAmount(line.quantity, f));
-      if (line.unit_price)
-        await page.fill($('line.unit_price', row), formatAmount(line.unit_price, f));
-      if (line.line_total)
-        await page.fill($('line.line_total', row), formatAmount(line.line_total, f));
+      if (row > 0) await $('invoice.add_line').click();
+      await $('line.description', row).fill(line.description ?? '');
+      if (line.quantity) await $('line.quantity', row).fill(formatAmount(line.quantity, f));
+      if (line.unit_price) await $('line.unit_price', row).fill(formatAmount(line.unit_price, f));
+      if (line.line_total) await $('line.line_total', row).fill(formatAmount(line.line_total, f));
     }
-    await page.setInputFiles($('invoice.original_file'), originalPath);
+    await $('invoice.original_file').setInputFiles(originalPath);
     if (map.elements['invoice.confirm_save']) {
-      await page.click($('invoice.save'));
+      await $('invoice.save').click();
       await nav($('invoice.confirm_save'));
     } else {
       await nav($('invoice.save'));
     }
-    return (await page.textContent($('invoice.document_number')))?.trim() ?? '';
+    return (await $('invoice.document_number').textContent())?.trim() ?? '';
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Locator, Page, Response } from 'playwright-core';
+import type { Frame, Locator, Page, Request, Response } from 'playwright-core';
 import { messageOf, SystemError } from '../../runner/errors.ts';
 
 /**
@@ -28,37 +28,104 @@ export async function openPage(page: Page, url: string, timeoutMs: number): Prom
 }
 
 /**
- * Clicks `target` and waits until the next page is committed and parsed. Redirects are
- * followed; the outcome reports the final status, or why no page came.
+ * Clicks `target` and waits until the next page is committed and parsed, in whichever frame it
+ * loads: a form posts into its own frame, and a portal's menu loads its screen into an iframe
+ * of the shell. Redirects are followed; the outcome reports the final status, or why no page
+ * came.
  */
 export async function clickForNextPage(
   page: Page,
   target: Locator,
   timeoutMs: number,
 ): Promise<NavigationOutcome> {
-  const main = page.mainFrame();
-  const answered = page.waitForResponse(
-    (r) => r.request().isNavigationRequest() && r.frame() === main && !isRedirect(r.status()),
-    { timeout: timeoutMs },
-  );
-  const committed = page.waitForEvent('framenavigated', {
-    predicate: (f) => f === main,
-    timeout: timeoutMs,
-  });
-  const failed = page.waitForEvent('requestfailed', {
-    predicate: (r) => r.isNavigationRequest() && r.frame() === main,
-    timeout: timeoutMs,
-  });
-  for (const p of [answered, committed, failed]) p.catch(ignore);
-  // noWaitAfter: Playwright's own wait for the navigation would turn a lost answer into a
-  // click timeout; the waits above tell the cases apart instead.
-  await target.click({ timeout: timeoutMs, noWaitAfter: true });
-  const outcome = await Promise.race<NavigationOutcome>([
-    Promise.all([answered, committed]).then(([r]) => ({ kind: 'page', status: r.status() })),
-    failed.then((r) => ({ kind: 'failed', reason: r.failure()?.errorText ?? 'request failed' })),
-  ]).catch((): NavigationOutcome => ({ kind: 'timeout' }));
-  if (outcome.kind === 'page') await page.waitForLoadState('domcontentloaded');
+  const next = new NextPageWatch(page, timeoutMs);
+  try {
+    // noWaitAfter: Playwright's own wait for the navigation would turn a lost answer into a
+    // click timeout; the watch tells the cases apart instead.
+    await target.click({ timeout: timeoutMs, noWaitAfter: true });
+  } catch (error) {
+    next.stop();
+    throw error;
+  }
+  const { outcome, frame } = await next.settled;
+  // A frame that went away meanwhile (its parent loaded another page) has nothing to wait for.
+  if (frame) await frame.waitForLoadState('domcontentloaded').catch(ignore);
   return outcome;
+}
+
+type Settled = { outcome: NavigationOutcome; frame?: Frame };
+
+/**
+ * Watches for the page a click brings: the first navigation that starts from now on, in any
+ * frame, answered (after redirects) and committed by that frame. Navigations already under
+ * way are not the click's: a shell's iframe may still be loading its first screen, and the
+ * click cancelling it is no failure.
+ */
+class NextPageWatch {
+  readonly settled: Promise<Settled>;
+  private settle: (value: Settled) => void = ignore;
+  private readonly ours = new Set<Request>();
+  private readonly navigating = new Set<Frame>();
+  private readonly committed = new Set<Frame>();
+  private answer: { frame: Frame; status: number } | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly page: Page,
+    timeoutMs: number,
+  ) {
+    this.settled = new Promise((resolve) => {
+      this.settle = resolve;
+    });
+    this.timer = setTimeout(() => this.finish({ kind: 'timeout' }), timeoutMs);
+    page.on('request', this.onRequest);
+    page.on('response', this.onResponse);
+    page.on('framenavigated', this.onNavigated);
+    page.on('requestfailed', this.onFailed);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.page.off('request', this.onRequest);
+    this.page.off('response', this.onResponse);
+    this.page.off('framenavigated', this.onNavigated);
+    this.page.off('requestfailed', this.onFailed);
+  }
+
+  private finish(outcome: NavigationOutcome, frame?: Frame): void {
+    this.stop();
+    this.settle({ outcome, frame });
+  }
+
+  private readonly onRequest = (r: Request) => {
+    if (!r.isNavigationRequest()) return;
+    this.ours.add(r);
+    this.navigating.add(r.frame());
+  };
+
+  // The answer and the frame's commit may arrive in either order; whichever comes second ends
+  // the watch.
+  private readonly onResponse = (r: Response) => {
+    if (this.answer || !this.ours.has(r.request()) || isRedirect(r.status())) return;
+    const answer = { frame: r.frame(), status: r.status() };
+    this.answer = answer;
+    if (this.committed.has(answer.frame)) this.finishPage(answer);
+  };
+
+  private readonly onNavigated = (frame: Frame) => {
+    if (!this.navigating.has(frame)) return;
+    this.committed.add(frame);
+    if (this.answer?.frame === frame) this.finishPage(this.answer);
+  };
+
+  private readonly onFailed = (r: Request) => {
+    if (!this.ours.has(r)) return;
+    this.finish({ kind: 'failed', reason: r.failure()?.errorText ?? 'request failed' });
+  };
+
+  private finishPage(answer: { frame: Frame; status: number }): void {
+    this.finish({ kind: 'page', status: answer.status }, answer.frame);
+  }
 }
 
 /** Like {@link clickForNextPage}, but any outcome other than a 2xx/4xx page is a system fault. */
@@ -103,6 +170,16 @@ export async function enterValue(field: Locator, value: string): Promise<void> {
     if (!/not an <input>/.test(messageOf(error))) throw error;
     await field.selectOption({ value });
   }
+}
+
+/**
+ * Waits until every frame's current document is parsed: after a page replaced itself (an
+ * interim "processing" screen forwarding to the result), in whichever frame that was.
+ */
+export async function waitForDocuments(page: Page): Promise<void> {
+  await Promise.all(
+    page.frames().map((frame) => frame.waitForLoadState('domcontentloaded').catch(ignore)),
+  );
 }
 
 function isRedirect(status: number): boolean {

@@ -1,9 +1,11 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../runner/browser.ts';
 import { messageOf } from '../../runner/errors.ts';
 import type { Logger } from '../../runner/logger.ts';
 import {
   detectRelease,
+  framePath,
+  type LookupScope,
   loadSelectorMap,
   loadSelectorMaps,
   type SelectorMap,
@@ -22,7 +24,12 @@ export interface CheckSelectorsOptions
 }
 
 export interface ElementCheck {
+  /** The element's name, or `frames.<name>` for a frame. */
   element: string;
+  /** Set for a frame's own entry (its `<iframe>` element). */
+  kind?: 'frame';
+  /** The frame the element sits in, by name; unset on the top-level page. */
+  frame?: string;
   /** `ambiguous`: the selector that matched finds more than one element. */
   status: 'ok' | 'fallback' | 'ambiguous' | 'missing' | 'unchecked';
   required: boolean;
@@ -95,9 +102,11 @@ async function checkMap(
   const timeoutMs = Math.min(opts.browser.stepTimeoutMs, 3_000);
   page.setDefaultTimeout(timeoutMs);
   const selectors = new Selectors(map, opts.logger, timeoutMs);
-  const seen = new Map<string, ElementCheck>();
-  const names = Object.keys(map.elements);
+  const seen = new Map<string, Found>();
   const report: ReleaseCheck = { release: map.release, isLive: map.release === live, elements: [] };
+  const note = (key: string, found: Omit<Found, 'screen'> | null, screen: string) => {
+    if (found && !seen.has(key)) seen.set(key, { ...found, screen });
+  };
   try {
     const ctx = {
       page,
@@ -109,11 +118,12 @@ async function checkMap(
       logger: opts.logger,
     };
     await flow.check.walk(ctx, async (screen) => {
-      for (const name of names) {
-        if (seen.get(name)?.status === 'ok') continue;
-        const found = await look(page, selectors, flow, name);
-        if (found && !seen.has(name))
-          seen.set(name, { ...found, element: name, required: false, screen });
+      for (const frame of Object.keys(map.frames)) {
+        if (!seen.has(FRAME_KEY(frame)))
+          note(FRAME_KEY(frame), await lookFrame(page, selectors, frame), screen);
+      }
+      for (const name of Object.keys(map.elements)) {
+        if (!seen.has(name)) note(name, await look(page, selectors, flow, name), screen);
       }
     });
   } catch (error) {
@@ -121,17 +131,40 @@ async function checkMap(
   } finally {
     await context.close();
   }
-  const required = new Set(flow.requiredElements);
-  report.elements = names.map((name) => {
-    const isRequired = required.has(name) && !flow.check.unreachable.includes(name);
-    if (flow.check.unreachable.includes(name)) {
-      return { element: name, status: 'unchecked', required: false, matches: 0 };
-    }
-    return seen.get(name)
-      ? { ...seen.get(name)!, required: isRequired }
-      : { element: name, status: 'missing', required: isRequired, matches: 0 };
-  });
+  report.elements = verdicts(flow, map, seen);
   return report;
+}
+
+type Found = Pick<ElementCheck, 'status' | 'matches' | 'selector' | 'screen'>;
+
+/** Frames are listed beside the elements under the name they have in the map's YAML. */
+const FRAME_KEY = (frame: string) => `frames.${frame}`;
+
+/**
+ * One entry per frame and element. A frame is required when a required element sits in it
+ * (or in a frame inside it): without the frame, none of its elements can be reached.
+ */
+function verdicts(flow: PostingFlow, map: SelectorMap, seen: Map<string, Found>): ElementCheck[] {
+  const unreachable = new Set(flow.check.unreachable);
+  const required = new Set(flow.requiredElements.filter((n) => !unreachable.has(n)));
+  const requiredFrames = new Set(
+    [...required].flatMap((n) => framePath(map, map.elements[n]?.frame)),
+  );
+  const verdict = (key: string, isRequired: boolean, extra: Partial<ElementCheck>) => {
+    const found = seen.get(key) ?? { status: 'missing' as const, matches: 0 };
+    return { element: key, ...extra, ...found, required: isRequired };
+  };
+  const frames = Object.keys(map.frames).map((frame) =>
+    verdict(FRAME_KEY(frame), requiredFrames.has(frame), { kind: 'frame' }),
+  );
+  const elements = Object.entries(map.elements).map(([name, el]): ElementCheck => {
+    const inFrame = el.frame ? { frame: el.frame } : {};
+    if (unreachable.has(name)) {
+      return { element: name, ...inFrame, status: 'unchecked', required: false, matches: 0 };
+    }
+    return verdict(name, required.has(name), inFrame);
+  });
+  return [...frames, ...elements];
 }
 
 /** The first candidate selector that matches on this screen, and how many it matches. */
@@ -140,21 +173,39 @@ async function look(
   selectors: Selectors,
   flow: PostingFlow,
   name: string,
-): Promise<Omit<ElementCheck, 'element' | 'required'> | null> {
-  let scope: Page | Locator = page;
+): Promise<Omit<Found, 'screen'> | null> {
   const parent = flow.check.within[name];
-  if (parent) {
-    const row = await selectors.probe(page, parent);
-    if (!row) return null;
-    scope = row;
-  }
-  for (const [index, selector] of selectors.candidates(name, { row: 0 }).entries()) {
+  const scope = parent
+    ? await selectors.probe(page, parent)
+    : await selectors.scopeOf(page, name).catch(() => null);
+  if (!scope) return null;
+  const isList = flow.check.lists.includes(name);
+  return firstMatch(scope, selectors.candidates(name, { row: 0 }), isList);
+}
+
+/** The frame's `<iframe>` element in its parent's document (the page for a top frame). */
+async function lookFrame(
+  page: Page,
+  selectors: Selectors,
+  frame: string,
+): Promise<Omit<Found, 'screen'> | null> {
+  const parent = selectors.map.frames[frame]?.parent;
+  const scope = await selectors.enterFrame(page, parent).catch(() => null);
+  if (!scope) return null;
+  return firstMatch(scope, selectors.frameCandidates(frame), false);
+}
+
+async function firstMatch(
+  scope: LookupScope,
+  candidates: string[],
+  isList: boolean,
+): Promise<Omit<Found, 'screen'> | null> {
+  for (const [index, selector] of candidates.entries()) {
     const count = await scope
       .locator(selector)
       .count()
       .catch(() => 0);
     if (count === 0) continue;
-    const isList = flow.check.lists.includes(name);
     const status = count > 1 && !isList ? 'ambiguous' : index > 0 ? 'fallback' : 'ok';
     return { status, matches: count, selector };
   }

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import { BusinessError, SystemError } from '../../runner/errors.ts';
 import { launchBrowser } from '../../runner/browser.ts';
 import type { Logger } from '../../runner/logger.ts';
@@ -32,7 +32,11 @@ export interface ErpMasterSyncOptions {
   selectorsDir?: string;
 }
 
-/** Menu entries and grids of the master screens, the same in every release of the fixture ERP. */
+/**
+ * Menu entries and grids of the master screens, the same in every release of the fixture ERP.
+ * A release may show the screens in a frame of a portal shell (the menu loads them there), so
+ * a screen is read in whichever frame shows its grid.
+ */
 const MENU = { vendors: 'a:text-is("Vendors")', orders: 'a:text-is("Purchase Orders")' };
 const grid = (name: string) => `[data-grid="${name}"] .gridRow`;
 
@@ -46,19 +50,21 @@ export async function syncErpMaster(opts: ErpMasterSyncOptions): Promise<MasterD
     page.setDefaultTimeout(opts.browser.stepTimeoutMs);
     const map = await signIn(page, opts);
     const data = emptyMasterData();
-    await openMenu(page, MENU.vendors, 'vendor list');
-    data.vendors = (await readGrid(page, 'vendors')).map((r) => toVendor(r, map));
-    await openMenu(page, MENU.orders, 'purchase order list');
-    const listed = await readGrid(page, 'orders');
-    const links = await page.locator(`${grid('orders')} [data-col="number"] a`).all();
+    const timeoutMs = opts.browser.stepTimeoutMs;
+    const vendors = await openMenu(page, MENU.vendors, 'vendors', timeoutMs);
+    data.vendors = (await readGrid(vendors, 'vendors')).map((r) => toVendor(r, map));
+    const orders = await openMenu(page, MENU.orders, 'orders', timeoutMs);
+    const listed = await readGrid(orders, 'orders');
+    const links = await orders.locator(`${grid('orders')} [data-col="number"] a`).all();
     const hrefs = await Promise.all(links.map((a) => a.getAttribute('href')));
     for (const [index, row] of listed.entries()) {
       const href = hrefs[index];
       if (!href) throw missing(`link of order ${row.number}`);
-      await page.goto(new URL(href, page.url()).toString());
-      const order = toOrder(row, await readGrid(page, 'po-lines'), map);
+      // Opened where the list was, so a framed release keeps its shell around the order.
+      await orders.goto(new URL(href, orders.url()).toString());
+      const order = toOrder(row, await readGrid(orders, 'po-lines'), map);
       data.purchaseOrders.push(order);
-      const receipts = await readGrid(page, 'po-receipts');
+      const receipts = await readGrid(orders, 'po-receipts');
       data.goodsReceipts.push(
         ...receipts.map((r) => ({
           id: need(r, 'id'),
@@ -111,19 +117,44 @@ async function signIn(page: Page, opts: ErpMasterSyncOptions): Promise<SelectorM
   return map;
 }
 
-async function openMenu(page: Page, selector: string, what: string): Promise<void> {
+/** Clicks a menu entry and returns the frame (maybe the page's own) that shows `gridName`. */
+async function openMenu(
+  page: Page,
+  selector: string,
+  gridName: string,
+  timeoutMs: number,
+): Promise<Frame> {
   const link = page.locator(selector).first();
-  if ((await link.count()) === 0) throw missing(`menu entry of the ${what}`);
-  const before = page.url();
-  await Promise.all([page.waitForURL((u) => u.toString() !== before), link.click()]);
-  await page.waitForLoadState('load');
+  if ((await link.count()) === 0) throw missing(`menu entry of the ${gridName} screen`);
+  await link.click();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const shown = await frameShowing(page, gridName);
+    if (shown) {
+      await shown.waitForLoadState('load');
+      return shown;
+    }
+    if (Date.now() >= deadline) throw missing(`grid "${gridName}" after the menu click`);
+    await page.waitForTimeout(100);
+  }
+}
+
+async function frameShowing(page: Page, gridName: string): Promise<Frame | null> {
+  for (const frame of page.frames()) {
+    const count = await frame
+      .locator(`[data-grid="${gridName}"]`)
+      .count()
+      .catch(() => 0);
+    if (count > 0) return frame;
+  }
+  return null;
 }
 
 /** Every row of a grid as column -> trimmed text; an empty grid gives no rows. */
-async function readGrid(page: Page, name: string): Promise<Row[]> {
-  if ((await page.locator(`[data-grid="${name}"]`).count()) === 0)
-    throw missing(`grid "${name}" on ${page.url()}`);
-  return page
+async function readGrid(frame: Frame, name: string): Promise<Row[]> {
+  if ((await frame.locator(`[data-grid="${name}"]`).count()) === 0)
+    throw missing(`grid "${name}" on ${frame.url()}`);
+  return frame
     .locator(grid(name))
     .evaluateAll((rows) =>
       rows.map((row) =>

@@ -64,7 +64,10 @@ function printReports(system: string, reports: ReleaseCheck[]): void {
     for (const e of r.elements) {
       if (e.status === 'ok' || e.status === 'unchecked') continue;
       const where = e.selector ? ` ${e.selector} (${e.matches} on ${e.screen})` : '';
-      console.log(`  ${e.status.padEnd(9)} ${e.element}${e.required ? ' [required]' : ''}${where}`);
+      const frame = e.frame ? ` in frame ${e.frame}` : '';
+      console.log(
+        `  ${e.status.padEnd(9)} ${e.element}${frame}${e.required ? ' [required]' : ''}${where}`,
+      );
     }
   }
 }

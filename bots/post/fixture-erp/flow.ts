@@ -35,6 +35,7 @@ export const fixtureErpFlow: PostingFlow = {
     'login.user',
     'login.password',
     'login.submit',
+    'login.error_message',
     'page.error_message',
     'menu.invoice_entry',
     'menu.invoice_search',
@@ -74,6 +75,7 @@ export const fixtureErpFlow: PostingFlow = {
       'search.result_invoice_number': 'search.result_row',
     },
     unreachable: [
+      'login.error_message',
       'page.error_message',
       'invoice.document_number',
       'popup.dismiss',

@@ -7,6 +7,7 @@ import {
   describeOutcome,
   enterValue,
   openPage,
+  waitForDocuments,
 } from '../page-actions.ts';
 import type { PostContext, SessionContext } from '../types.ts';
 import { formatAmount, formatDate, sameKey } from './format.ts';
@@ -24,7 +25,7 @@ export async function ensureLoggedIn(ctx: SessionContext): Promise<void> {
   await (await sel.resolve(page, 'login.password')).fill(ctx.password);
   await clickAndExpectPage(page, await sel.resolve(page, 'login.submit'), ctx.timeoutMs, 'login');
   if (await sel.probe(page, 'login.user')) {
-    const shown = await readError(ctx);
+    const shown = await readError(ctx, 'login.error_message');
     throw new SystemError('TARGET_LOGIN_FAILED', `login as ${ctx.user} refused: ${shown}`);
   }
   await dismissPopup(ctx);
@@ -66,18 +67,21 @@ async function waitWhileProcessing(ctx: PostContext): Promise<void> {
     }
     await page.waitForTimeout(100);
   }
-  await page.waitForLoadState('domcontentloaded');
+  await waitForDocuments(page);
 }
 
-/** After a page change: a login form here means the ERP ended the session under us. */
+/**
+ * After a page change: a login form means the ERP ended the session under us. A framed ERP
+ * shows it in the frame the click loaded, so every frame counts.
+ */
 async function assertStillLoggedIn(ctx: SessionContext, where: string): Promise<void> {
-  if (await ctx.selectors.present(ctx.page, 'login.user')) {
+  if (await ctx.selectors.presentAnywhere(ctx.page, 'login.user')) {
     throw new SystemError('SESSION_EXPIRED', `the ERP asked to log in again at ${where}`);
   }
 }
 
-async function readError(ctx: SessionContext): Promise<string> {
-  const box = await ctx.selectors.probe(ctx.page, 'page.error_message');
+async function readError(ctx: SessionContext, element = 'page.error_message'): Promise<string> {
+  const box = await ctx.selectors.probe(ctx.page, element);
   return box ? ((await box.textContent()) ?? '').trim() : '(no message shown)';
 }
 
