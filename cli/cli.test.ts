@@ -46,6 +46,7 @@ describe('rpa CLI', () => {
     const status = JSON.parse((await rpa('status', '--json', '--data-dir', dataDir)).stdout);
     expect(status.counts).toEqual({ held: 1 });
     expect(status.attention[0]).toMatchObject({ code: 'FILE_UNREADABLE', file: 'broken.pdf' });
+    expect(status.outcomes.exceptionsByReason).toEqual({ FILE_UNREADABLE: 1 });
     const evidence = JSON.parse(
       (await rpa('evidence', status.attention[0].caseId, '--json', '--data-dir', dataDir)).stdout,
     );
@@ -53,6 +54,7 @@ describe('rpa CLI', () => {
     expect(evidence.audit.map((a: { action: string }) => a.action)).toEqual([
       'document.received',
       'case.held',
+      'exception.opened',
     ]);
   });
 

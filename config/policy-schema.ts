@@ -86,6 +86,8 @@ export const policySchema = z
       })
       .strict(),
     approvals: z.array(approvalRule).min(1),
+    /** Hours each approval level has, counted from when it became due; `rpa inbox` shows it. */
+    approvalDeadlineHours: z.number().positive().default(48),
     delegations: z
       .array(
         z

@@ -10,7 +10,7 @@ const DEMO_SEED = 20_250_601;
 const target = resolve(process.argv[2] ?? 'fixtures/demo');
 const entries = await writeDemoSet(target, DEMO_SEED);
 for (const entry of entries) {
-  const outcome = entry.reason ? `held: ${entry.reason}` : entry.outcome;
+  const outcome = entry.reason ? `${entry.outcome}: ${entry.reason}` : entry.outcome;
   process.stdout.write(`${entry.file}  ${entry.kind}  ${outcome}\n`);
 }
 process.stdout.write(`wrote ${entries.length} documents to ${target}\n`);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkAmountAnomaly, checkNewVendorAmount } from './anomalies.ts';
 import type { EarlierInvoice } from './check-result.ts';
-import { makeInput, readExpected } from './test-input.ts';
+import { DEFAULT_SETTINGS, makeInput, readExpected } from './test-input.ts';
 
-/** Netpresse: gross 41.40 EUR, issued 2017-01-03. */
+/** Netpresse: gross 41.40 EUR, issued 2022-11-28. */
 const VALUES = readExpected('invoice2data/tests/compare/NetpresseInvoice.pdf.expected.json');
 
 function history(amounts: string[]): EarlierInvoice[] {
@@ -67,5 +67,27 @@ describe('checkNewVendorAmount', () => {
     const vendors = [{ id: 'V-1', name: String(VALUES.seller_name), status: 'active' as const }];
     expect(checkNewVendorAmount(makeInput(large, {}, { vendors }))?.result).toBe('pass');
     expect(checkNewVendorAmount(makeInput(VALUES))?.result).toBe('pass');
+  });
+
+  it('holds a large first invoice of a vendor entered in the master shortly before it', () => {
+    const vendor = { id: 'V-9', name: String(VALUES.seller_name), status: 'active' as const };
+    const created = [{ ...vendor, createdOn: '2022-11-10' }];
+    const result = checkNewVendorAmount(makeInput(large, {}, { vendors: created }));
+    expect(result).toMatchObject({
+      code: 'NEW_VENDOR_LARGE_AMOUNT',
+      evidence: { inVendorMaster: true, vendorCreatedOn: '2022-11-10' },
+    });
+    expect(result?.reason).toContain('entered in the vendor master on 2022-11-10');
+  });
+
+  it('treats a vendor entered longer ago than newVendorDays, or with invoices, as known', () => {
+    const vendor = { id: 'V-9', name: String(VALUES.seller_name), status: 'active' as const };
+    const old = [{ ...vendor, createdOn: '2022-06-01' }];
+    expect(checkNewVendorAmount(makeInput(large, {}, { vendors: old }))?.result).toBe('pass');
+    const recent = [{ ...vendor, createdOn: '2022-11-10' }];
+    const known = { vendors: recent, earlier: history(['10']) };
+    expect(checkNewVendorAmount(makeInput(large, {}, known))?.result).toBe('pass');
+    const shortWindow = { vendors: recent, settings: { ...DEFAULT_SETTINGS, newVendorDays: 7 } };
+    expect(checkNewVendorAmount(makeInput(large, {}, shortWindow))?.result).toBe('pass');
   });
 });

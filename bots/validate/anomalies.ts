@@ -15,6 +15,8 @@ import { findVendor } from './vendor-master.ts';
 const DEFAULT_FACTOR = '3';
 const DEFAULT_MIN_HISTORY = 3;
 const DEFAULT_NEW_VENDOR_LIMIT = '5000';
+const DEFAULT_NEW_VENDOR_DAYS = 90;
+const DAY_MS = 86_400_000;
 
 /** Earlier invoices of the same seller in the same currency: the vendor's amount history. */
 export function vendorHistory(input: ValidationInput): EarlierInvoice[] {
@@ -72,28 +74,47 @@ export function checkAmountAnomaly(input: ValidationInput): CheckResult | null {
 
 /**
  * V7: NEW_VENDOR_LARGE_AMOUNT when a seller's first invoice is at or above `newVendorLimit`. A
- * seller the vendor master knows is not new, so that going live does not hold every vendor.
+ * seller is new when the vendor master does not know it, or entered it (`createdOn`) at most
+ * `newVendorDays` before the invoice: a vendor set up shortly before a large first invoice is
+ * the classic fake-vendor pattern. A vendor on file without an entry date is not new, so that
+ * going live does not hold every vendor.
  */
 export function checkNewVendorAmount(input: ValidationInput): CheckResult | null {
   const gross = input.extraction.fields.gross_total?.value;
   if (!gross || !isDecimalString(gross) || input.extraction.documentKind !== 'invoice') return null;
   const limit = input.settings.newVendorLimit ?? DEFAULT_NEW_VENDOR_LIMIT;
   const history = vendorHistory(input);
-  const inMaster = input.vendors
-    ? findVendor(input.extraction.fields, input.vendors) !== null
-    : false;
-  const evidence = { gross, limit, earlierInvoices: history.length, inVendorMaster: inMaster };
-  if (history.length > 0 || inMaster || new Decimal(gross).abs().lt(limit)) {
+  const vendor = input.vendors ? findVendor(input.extraction.fields, input.vendors)?.vendor : null;
+  const isOnboardedRecently = vendor ? isRecentlyCreated(input, vendor.createdOn) : false;
+  const evidence = {
+    gross,
+    limit,
+    earlierInvoices: history.length,
+    inVendorMaster: Boolean(vendor),
+    ...(vendor?.createdOn ? { vendorCreatedOn: vendor.createdOn } : {}),
+  };
+  const isKnown = Boolean(vendor) && !isOnboardedRecently;
+  if (history.length > 0 || isKnown || new Decimal(gross).abs().lt(limit)) {
     return pass(
       'new-vendor',
       `Gross ${gross} of ${describeInvoice(input)} needs no new-vendor review (${history.length} earlier invoices, limit ${limit}).`,
       evidence,
     );
   }
+  const since = vendor?.createdOn ? `, entered in the vendor master on ${vendor.createdOn}` : '';
   return hold(
     'new-vendor',
     'NEW_VENDOR_LARGE_AMOUNT',
-    `${capitalise(describeInvoice(input))} is the seller's first and its gross ${gross} is at or above ${limit}.`,
+    `${capitalise(describeInvoice(input))} is the seller's first${since}, and its gross ${gross} is at or above ${limit}.`,
     evidence,
   );
+}
+
+/** The vendor entered the master at most `newVendorDays` before the invoice's issue date. */
+function isRecentlyCreated(input: ValidationInput, createdOn: string | undefined): boolean {
+  const issue = input.extraction.fields.issue_date?.value;
+  if (!createdOn || !issue) return false;
+  const days = (Date.parse(`${issue}T00:00:00Z`) - Date.parse(`${createdOn}T00:00:00Z`)) / DAY_MS;
+  const window = input.settings.newVendorDays ?? DEFAULT_NEW_VENDOR_DAYS;
+  return !Number.isNaN(days) && days <= window;
 }

@@ -59,6 +59,8 @@ export interface VendorRecord {
   paymentTermsDays?: number;
   /** YYYY-MM-DD dates on which the bank account on file was changed. */
   bankChangeDates?: string[];
+  /** YYYY-MM-DD the vendor was entered in the master; recent ones count as new (V7). */
+  createdOn?: string;
   /** Default coding of the vendor's invoices without a purchase order (V6). */
   glAccount?: string;
   costCentre?: string;
@@ -80,6 +82,8 @@ export interface ValidationSettings {
   anomalyMinHistory?: number;
   /** Gross at or above which a first invoice of a vendor is held. Default `5000`. */
   newVendorLimit?: string;
+  /** A vendor entered in the master at most this many days before the invoice is new. Default 90. */
+  newVendorDays?: number;
   /** Bank changes within this many days before the issue date that count as repeated. Default 180. */
   bankChangeWindowDays?: number;
   /** Three-way match: units a line may exceed the open received quantity. Default `0`. */

@@ -14,6 +14,10 @@ describe('readMasterFile', () => {
     );
     expect(data.vendors.length).toBeGreaterThan(5);
     expect(data.vendors.find((v) => v.status === 'blocked')).toBeTruthy();
+    // The dated columns V7 judges: bank account changes and the day a vendor was entered.
+    expect(data.vendors.find((v) => v.id === 'nordhafen')?.bankChangeDates).toHaveLength(2);
+    expect(data.vendors.find((v) => v.id === 'kranich')?.createdOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(data.vendors.find((v) => v.id === 'brandt')).not.toHaveProperty('createdOn');
   });
 
   it('groups purchase order rows by number and reads receipts and YAML', () => {

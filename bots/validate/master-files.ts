@@ -116,6 +116,7 @@ function toVendor(r: Row): VendorRecord {
   if (r.payment_terms_days) vendor.paymentTermsDays = Number(r.payment_terms_days);
   if (r.blocked_reason) vendor.blockedReason = r.blocked_reason;
   if (r.bank_change_dates) vendor.bankChangeDates = list(r.bank_change_dates);
+  if (r.created_on) vendor.createdOn = r.created_on;
   if (r.gl_account) vendor.glAccount = r.gl_account;
   if (r.cost_centre) vendor.costCentre = r.cost_centre;
   return vendor;

@@ -5,6 +5,7 @@ import { pipelineHandlers } from '../../queues/pipeline.ts';
 import { receiveFile } from '../../queues/stages/receive.ts';
 import { listCases } from '../../runner/store/cases.ts';
 import { finishRun } from '../../runner/store/runs.ts';
+import { getApproval } from '../../runner/store/decisions.ts';
 import { getPosting } from '../../runner/store/postings.ts';
 import { readFileSync } from 'node:fs';
 import { REPO_ROOT, startFixtureErpProcess } from '../fixture-erp-process.ts';
@@ -14,6 +15,9 @@ import { type ShadowOption, withShadow } from './run.ts';
 import { printStateCounts } from './status.ts';
 
 const DEMO_FILES = /\.(pdf|xml|png|jpe?g|tiff?)$/i;
+const DEMO_DIR = path.join(REPO_ROOT, 'fixtures/demo');
+/** VAT rates of the demo's countries (DE 19/7, FR 20/10/5.5, AT 20, GB 20; NL reverse charge 0). */
+const DEMO_TAX_RATES_PERCENT = ['0', '5.5', '7', '10', '19', '20'];
 const DEMO_PASSWORD_ENV = 'RPA_DEMO_ERP_PASSWORD';
 const DEMO_MASTER_FILES = [
   'vendors.csv',
@@ -34,22 +38,7 @@ export async function runDemo(
   const dataDir = path.resolve(options.dataDir ?? 'data/demo');
   const erp = await startFixtureErpProcess(path.join(dataDir, 'erp', 'erp-data.json'));
   process.env[DEMO_PASSWORD_ENV] = erp.password;
-  const config = configFrom(
-    { ...options, dataDir },
-    {
-      queue: { mode: 'in-process' },
-      // The vendor master, orders and receipts the checks compare the bundled invoices with.
-      masterData: DEMO_MASTER_FILES.map((f) => path.join(REPO_ROOT, 'fixtures/demo', f)),
-      targets: {
-        erp: {
-          system: 'fixture-erp',
-          baseUrl: erp.url,
-          user: 'bot',
-          password: { env: DEMO_PASSWORD_ENV },
-        },
-      },
-    },
-  );
+  const config = demoConfig({ ...options, dataDir }, erp.url);
   const rt = await openRuntime(withShadow({ ...config, databaseUrl: undefined }, options), 'demo');
   try {
     console.log(`Fixture ERP at ${erp.url}; data in ${dataDir}`);
@@ -75,6 +64,33 @@ export async function runDemo(
   }
 }
 
+/**
+ * The config the demo runs with: the given one (file, environment) where it says something,
+ * else the demo's own defaults: the bundled routing policy and master data, the VAT rates of
+ * the demo's countries, and the fixture ERP just started.
+ */
+function demoConfig(options: GlobalOptions, erpUrl: string) {
+  const given = configFrom(options);
+  return configFrom(options, {
+    queue: { mode: 'in-process' },
+    // The vendor master, orders and receipts the checks compare the bundled invoices with.
+    masterData: DEMO_MASTER_FILES.map((f) => path.join(DEMO_DIR, f)),
+    policyFile: given.policyFile ?? path.join(DEMO_DIR, 'policy.yaml'),
+    validate: {
+      ...given.validate,
+      allowedTaxRatesPercent: given.validate.allowedTaxRatesPercent ?? DEMO_TAX_RATES_PERCENT,
+    },
+    targets: {
+      erp: {
+        system: 'fixture-erp',
+        baseUrl: erpUrl,
+        user: 'bot',
+        password: { env: DEMO_PASSWORD_ENV },
+      },
+    },
+  });
+}
+
 async function printDemoOutcome(
   rt: Awaited<ReturnType<typeof openRuntime>>,
   knownBefore: string[],
@@ -89,6 +105,7 @@ async function printDemoOutcome(
     if (c.state === 'held' || c.state === 'failed') {
       console.log(`  ${c.state}: ${c.id} ${c.fileName}  ${c.holdCode}: ${c.holdReason}`);
     }
+    if (c.state === 'awaiting-approval') await printApproval(rt, c.id, c.fileName);
   }
   console.log(`Already received, not processed again: ${knownBefore.length}`);
   for (const line of knownBefore) console.log(`  ${line}`);
@@ -101,4 +118,17 @@ async function printDemoOutcome(
   await finishRun(rt.db, rt.runId, { states: counts, posted: postedNow.length });
   console.log(`Evidence (screenshots per step): ${path.join(rt.config.dataDir, 'evidence')}`);
   console.log(`Inspect a case with: rpa evidence CASE --data-dir ${rt.config.dataDir}`);
+}
+
+async function printApproval(
+  rt: Awaited<ReturnType<typeof openRuntime>>,
+  caseId: string,
+  fileName: string,
+): Promise<void> {
+  const a = await getApproval(rt.db, caseId);
+  if (!a) return;
+  const due = a.deadlineAt ? `, due ${a.deadlineAt.slice(0, 16)}` : '';
+  const level = `level ${a.level + 1} of ${a.chain.length}: ${a.chain.join(' -> ')}`;
+  const waits = `waits for ${a.chain[a.level]} (${level})${due}`;
+  console.log(`  awaiting approval: ${caseId} ${fileName}  APPROVAL_REQUIRED: ${waits}`);
 }

@@ -32,12 +32,13 @@ export async function showInbox(
         const e = await getException(rt.db, c.id);
         const a = await getApproval(rt.db, c.id);
         const isChain = state === 'awaiting-approval' && a;
+        const deadlineAt = isChain ? a.deadlineAt : e?.deadlineAt;
         items.push({
           caseId: c.id,
           state,
           code: isChain ? `APPROVAL ${a.level + 1}/${a.chain.length}` : (c.holdCode ?? '?'),
           owner: isChain ? a.chain[a.level]! : (e?.owner ?? 'unassigned'),
-          ...(e && !isChain ? { deadlineAt: e.deadlineAt } : {}),
+          ...(deadlineAt ? { deadlineAt } : {}),
           invoiceNumber: c.invoiceNumber,
           seller: c.sellerName,
           grossTotal: c.grossTotal,

@@ -1,5 +1,6 @@
 import { listCases } from '../../runner/store/cases.ts';
 import type { Db } from '../../runner/store/db.ts';
+import { countCasesSentToApproval } from '../../runner/store/decisions.ts';
 import { countExceptionsByCode } from '../../runner/store/exceptions.ts';
 
 export interface Outcomes {
@@ -9,7 +10,10 @@ export interface Outcomes {
   touchless: number;
   /** touchless / cases, in percent with one decimal; "0.0" without cases. */
   touchlessPercent: string;
-  /** Every exception ever opened, by reason code. */
+  /**
+   * Every exception ever opened, by reason code; under APPROVAL_REQUIRED also the cases the
+   * routing sent to an approval chain, which wait for a person without an exception.
+   */
   exceptionsByReason: Record<string, number>;
 }
 
@@ -29,8 +33,16 @@ export async function summariseOutcomes(db: Db): Promise<Outcomes> {
     cases: cases.length,
     touchless,
     touchlessPercent: (Math.round(percent) / 10).toFixed(1),
-    exceptionsByReason: await countExceptionsByCode(db),
+    exceptionsByReason: await countReasons(db),
   };
+}
+
+async function countReasons(db: Db): Promise<Record<string, number>> {
+  const byCode = await countExceptionsByCode(db);
+  const sentToApproval = await countCasesSentToApproval(db);
+  if (sentToApproval === 0) return byCode;
+  const approvals = (byCode.APPROVAL_REQUIRED ?? 0) + sentToApproval;
+  return { ...byCode, APPROVAL_REQUIRED: approvals };
 }
 
 export function printOutcomes(o: Outcomes): void {

@@ -2,11 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summariseOutcomes } from '../../cli/commands/outcomes.ts';
 import { openRuntime } from '../../cli/open-runtime.ts';
 import { configSchema } from '../../config/schema.ts';
 import { type FixtureErp, startFixtureErp } from '../../fixtures/erp/server.ts';
 import { listAudit } from '../../runner/audit.ts';
 import { getCase } from '../../runner/store/cases.ts';
+import { getApproval } from '../../runner/store/decisions.ts';
 import { getException } from '../../runner/store/exceptions.ts';
 import { sweepEscalations } from '../escalation.ts';
 import { pipelineHandlers } from '../pipeline.ts';
@@ -18,6 +20,8 @@ const REPO = path.resolve(import.meta.dirname, '../..');
 const POLICY = path.join(REPO, 'config/examples/policy.yaml');
 const HELD_PDF = path.join(REPO, 'fixtures/demo/08_Rechnung_2025005578.pdf');
 const PASSWORD_ENV = 'RPA_TEST_DECIDE_ERP_PASSWORD';
+
+const hoursUntil = (at: string | undefined): number => (Date.parse(at ?? '') - Date.now()) / 3.6e6;
 
 describe('a held case through correction, refused self-approval, approval and posting', () => {
   let dir: string;
@@ -65,6 +69,8 @@ describe('a held case through correction, refused self-approval, approval and po
     await correctCase(rt, caseId, 'lena', { gross_total: '1041.49' });
     await rt.queue.waitUntilIdle();
     expect((await getCase(rt.db, caseId))?.state).toBe('awaiting-approval');
+    const dueFirst = (await getApproval(rt.db, caseId))?.deadlineAt;
+    expect(hoursUntil(dueFirst)).toBeCloseTo(48, 1);
 
     await expect(approveCase(rt, caseId, 'lena')).rejects.toMatchObject({
       code: 'SOD_VIOLATION',
@@ -74,6 +80,10 @@ describe('a held case through correction, refused self-approval, approval and po
       code: 'NOT_AUTHORISED',
     });
     expect(await approveCase(rt, caseId, 'tom')).toBe('awaiting-approval');
+    // The second level gets its own 48 hours from the first approval.
+    const dueSecond = (await getApproval(rt.db, caseId))?.deadlineAt;
+    expect(hoursUntil(dueSecond)).toBeCloseTo(48, 1);
+    expect(dueSecond! > dueFirst!).toBe(true);
     await expect(approveCase(rt, caseId, 'tom')).rejects.toMatchObject({ code: 'SOD_VIOLATION' });
     expect(await approveCase(rt, caseId, 'fiona')).toBe('approved');
     await rt.queue.waitUntilIdle();
@@ -119,6 +129,9 @@ describe('a held case through correction, refused self-approval, approval and po
     });
     const checks = (final.data.evidenceShown as { checks: Array<{ rule: string }> }).checks;
     expect(checks.map((k) => k.rule)).toContain('totals');
+    // The summary counts the hold and the chain the corrected case waited in.
+    const outcomes = await summariseOutcomes(rt.db);
+    expect(outcomes.exceptionsByReason).toEqual({ TOTALS_MISMATCH: 1, APPROVAL_REQUIRED: 1 });
   }, 120_000);
 
   it('escalates an overdue exception to the next level and rejects for good', async () => {

@@ -21,7 +21,7 @@ import {
 import { getException, updateException } from '../../runner/store/exceptions.ts';
 import type { Runtime } from '../runtime.ts';
 import { requireCase } from './extract-stage.ts';
-import { isMember, policyOf, rolesOf } from './policy-of.ts';
+import { approvalDeadlineAt, isMember, policyOf, rolesOf } from './policy-of.ts';
 import { decide } from './route-stage.ts';
 
 /** What the deciding person saw: the checks and the header values they judged by. */
@@ -59,9 +59,11 @@ export async function approveCase(rt: Runtime, caseId: string, user: string): Pr
     await refuse(rt, c, user, 'approve', 'NOT_AUTHORISED', `NOT_IN_APPROVAL_CHAIN (${acting})`);
   const isFinal = level + 1 >= chain.length;
   const evidence = await evidenceShown(rt.db, c);
+  const deadlineAt = approvalDeadlineAt(rt);
   await rt.db.transaction(async (tx) => {
-    if (override) await startApproval(tx, caseId, chain, override.policyVersion);
-    if (chain.length > 0) await recordApprovalStep(tx, caseId, user);
+    if (override) await startApproval(tx, caseId, chain, override.policyVersion, deadlineAt);
+    if (chain.length > 0)
+      await recordApprovalStep(tx, caseId, user, isFinal ? undefined : deadlineAt);
     await setCaseState(tx, caseId, isFinal ? 'approved' : 'awaiting-approval');
     await updateException(tx, caseId, { state: 'resolved' });
     await appendAudit(tx, {

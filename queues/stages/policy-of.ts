@@ -18,6 +18,16 @@ export function policyOf(rt: Runtime): Policy | null {
   return policies.get(rt)!;
 }
 
+/**
+ * When an approval level that becomes due at `from` must be signed: the policy's
+ * `approvalDeadlineHours` later. Undefined without a policy, which has no chains.
+ */
+export function approvalDeadlineAt(rt: Runtime, from = new Date()): string | undefined {
+  const policy = policyOf(rt);
+  if (!policy) return undefined;
+  return new Date(from.getTime() + policy.approvalDeadlineHours * 3_600_000).toISOString();
+}
+
 /** The user directory: the policy's, else `usersFile`; null when neither is configured. */
 export function directoryOf(rt: Runtime): UsersFile | null {
   if (directories.has(rt)) return directories.get(rt)!;

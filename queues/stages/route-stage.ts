@@ -9,7 +9,7 @@ import { openCaseException, scheduleEscalation } from '../escalation.ts';
 import type { StagePayload } from '../names.ts';
 import type { Runtime } from '../runtime.ts';
 import { requireCase } from './extract-stage.ts';
-import { policyOf } from './policy-of.ts';
+import { approvalDeadlineAt, policyOf } from './policy-of.ts';
 
 /**
  * Decides where a validated case goes. With a policy file: straight to posting when its
@@ -37,7 +37,10 @@ export async function runRouteStage(rt: Runtime, payload: StagePayload): Promise
   const isAuto = decision.outcome === 'auto-approve';
   await rt.db.transaction(async (tx) => {
     await setCaseState(tx, c.id, isAuto ? 'approved' : 'awaiting-approval');
-    if (!isAuto) await startApproval(tx, c.id, decision.chain!, decision.policyVersion);
+    if (!isAuto) {
+      const deadlineAt = approvalDeadlineAt(rt);
+      await startApproval(tx, c.id, decision.chain!, decision.policyVersion, deadlineAt);
+    }
     await audit(tx, payload, isAuto ? 'case.approved' : 'case.awaiting-approval', decision);
   });
   if (isAuto) await rt.queue.enqueue('post', payload);

@@ -1,6 +1,7 @@
 import { appendAudit } from '../../runner/audit.ts';
 import { errorCodeOf, isRetryable, messageOf, type RpaError } from '../../runner/errors.ts';
-import { setCaseState } from '../../runner/store/cases.ts';
+import { getCase, setCaseState } from '../../runner/store/cases.ts';
+import { openCaseException, scheduleEscalation } from '../escalation.ts';
 import type { Stage, StageHandler, StagePayload, AttemptInfo } from '../names.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -8,7 +9,8 @@ export type GuardedWork = (payload: StagePayload, attempt: AttemptInfo) => Promi
 
 /**
  * Wraps a stage's work with the runner's failure policy, so stages contain only their own
- * logic. A business error holds the case for a person with its code and message. A system
+ * logic. A business error holds the case for a person with its code and message, and opens its
+ * exception (owner and deadline from the policy) as a hold by a check would. A system
  * error is retried by the queue; on the last attempt the case is marked failed (the dead
  * letter) with the history of attempts. Either way an audit event says what happened.
  */
@@ -50,7 +52,7 @@ async function recordFinalFailure(
   const reason = messageOf(error);
   const state = isRetryable(error) ? 'failed' : 'held';
   const history = (error as Partial<RpaError>).attempts ?? [];
-  await rt.db.transaction(async (tx) => {
+  const opened = await rt.db.transaction(async (tx) => {
     await setCaseState(tx, payload.caseId, state, { code, reason });
     await appendAudit(tx, {
       runId: payload.runId,
@@ -59,5 +61,10 @@ async function recordFinalFailure(
       action: state === 'held' ? 'case.held' : 'case.failed',
       data: { stage, code, reason, attempts: attempt.attempt, history },
     });
+    // An unreadable file or a refusal by the ERP needs an owner and a deadline as much as a failed
+    // check does; without them it waited unassigned until an escalation sweep came by.
+    if (state !== 'held' || !(await getCase(tx, payload.caseId))) return null;
+    return openCaseException(rt, tx, payload.caseId, [code], payload.runId);
   });
+  if (opened) await scheduleEscalation(rt, payload.caseId, opened.deadlineAt);
 }

@@ -145,6 +145,8 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (portal, reference)
   )
   `,
+  // When the level that must approve next is due; null for chains started before it was kept.
+  'ALTER TABLE approvals ADD COLUMN deadline_at text',
 ];
 
 /** Serialises concurrent migrations from several workers on one PostgreSQL server. */

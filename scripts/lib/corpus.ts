@@ -61,7 +61,11 @@ const DEMO_KINDS: Record<string, CorpusKind> = {
   '.jpg': 'image-scan',
 };
 
-/** The bundled demo documents (`fixtures/demo`) that have an expected file, by name. */
+/**
+ * The bundled demo documents (`fixtures/demo`) that have an expected file, by name. Files the
+ * product must refuse unread (their expected file names `_extra.expected_error`) are left out:
+ * they have no fields to score.
+ */
 export function listDemoSet(dir: string = path.join(REPO_ROOT, 'fixtures', 'demo')): CorpusEntry[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -78,7 +82,8 @@ export function listDemoSet(dir: string = path.join(REPO_ROOT, 'fixtures', 'demo
         expectedPath,
         expected: JSON.parse(readFileSync(expectedPath, 'utf8')) as Record<string, unknown>,
       };
-    });
+    })
+    .filter((entry) => !(entry.expected._extra as { expected_error?: string })?.expected_error);
 }
 
 export interface FieldScore {
