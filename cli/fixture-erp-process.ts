@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { ensureDir } from '../runner/ensure-dir.ts';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,7 @@ export interface FixtureErpProcess {
  */
 export async function startFixtureErpProcess(dataFile: string): Promise<FixtureErpProcess> {
   const password = randomBytes(12).toString('base64url');
-  mkdirSync(path.dirname(dataFile), { recursive: true });
+  ensureDir(path.dirname(dataFile));
   const child = spawn(
     process.execPath,
     [

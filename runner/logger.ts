@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { ensureDir } from './ensure-dir.ts';
 import path from 'node:path';
 import winston from 'winston';
 import type { LogFields } from './log-fields.ts';
@@ -32,7 +32,7 @@ function consoleLine(info: winston.Logform.TransformableInfo): string {
 export function createLogger(options: LoggerOptions): Logger {
   const transports: winston.transport[] = [];
   if (options.file) {
-    mkdirSync(path.dirname(options.file), { recursive: true });
+    ensureDir(path.dirname(options.file));
     transports.push(
       new winston.transports.File({
         filename: options.file,

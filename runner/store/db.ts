@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { ensureDir } from '../ensure-dir.ts';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { SystemError } from '../errors.ts';
@@ -33,7 +33,7 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
 }
 
 async function openEmbedded(dataDir: string): Promise<Db> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  if (!dataDir.startsWith('memory://')) ensureDir(dataDir);
   let pglite: PGlite;
   try {
     pglite = await PGlite.create(dataDir);
