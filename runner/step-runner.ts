@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CDPSession, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { RpaError, SystemError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { pageHtml } from './page-html.ts';
+import { quickScreenshot } from './quick-screenshot.ts';
 
 /** What happened in one step, kept as evidence for the auditor. */
 export interface StepRecord {
@@ -90,7 +91,11 @@ export class StepRunner {
     const timeoutMs = this.opts.screenshotTimeoutMs ?? 10_000;
     try {
       const mask = this.opts.mask?.() ?? [];
-      const fast = await withTimeout(fastShot(this.opts.page, mask), timeoutMs, 'screenshot');
+      const fast = await withTimeout(
+        quickScreenshot(this.opts.page, mask),
+        timeoutMs,
+        'screenshot',
+      );
       if (fast) writeFileSync(file, fast);
       else
         await this.opts.page.screenshot({ path: file, fullPage: true, mask, timeout: timeoutMs });
@@ -142,76 +147,6 @@ export function asRpaError(error: unknown, step: string): RpaError {
     cause: error,
     details: { step },
   });
-}
-
-const MASK_CLASS = '__rpa_evidence_mask';
-
-/**
- * The quick screenshot: masked elements covered by magenta boxes (the colour Playwright's own
- * `mask` paints), then one DevTools capture with speed-tuned PNG encoding. Playwright's
- * screenshot does the same in several more round trips and costs two to three times as much,
- * which adds up at one shot per step. Returns null when the page is taller than its viewport
- * (Playwright's full-page shot takes over) or the browser speaks no DevTools protocol.
- * An element inside a frame gets its box in the frame's own document, at the element's
- * coordinates there: the frame then shows the box wherever it shows the element, clipped and
- * scrolled alike, with no sum of frame offsets that a border or a scrolled frame would spoil.
- */
-async function fastShot(page: Page, mask: Locator[]): Promise<Buffer | null> {
-  const fits = await page.evaluate(
-    () => document.documentElement.scrollHeight <= window.innerHeight + 1,
-  );
-  if (!fits) return null;
-  const cdp = await cdpOf(page);
-  if (!cdp) return null;
-  let boxes = 0;
-  try {
-    for (const locator of mask) {
-      boxes += await locator.evaluateAll((elements, cls) => {
-        let added = 0;
-        for (const el of elements) {
-          const r = el.getBoundingClientRect();
-          if (r.width === 0 && r.height === 0) continue;
-          const box = el.ownerDocument.createElement('div');
-          box.className = cls;
-          const view = el.ownerDocument.defaultView;
-          box.style.cssText = `position:absolute;z-index:2147483647;background:#ff00ff;
-left:${r.left + (view?.scrollX ?? 0)}px;top:${r.top + (view?.scrollY ?? 0)}px;
-width:${r.width}px;height:${r.height}px;pointer-events:none`;
-          el.ownerDocument.body.appendChild(box);
-          added++;
-        }
-        return added;
-      }, MASK_CLASS);
-    }
-    const shot = await cdp.send('Page.captureScreenshot', {
-      format: 'png',
-      optimizeForSpeed: true,
-    } as { format: 'png' });
-    return Buffer.from(shot.data, 'base64');
-  } finally {
-    for (const frame of boxes > 0 ? page.frames() : []) {
-      await frame
-        .evaluate((cls) => {
-          for (const box of document.querySelectorAll(`.${cls}`)) box.remove();
-        }, MASK_CLASS)
-        .catch(() => {});
-    }
-  }
-}
-
-const cdpSessions = new WeakMap<Page, Promise<CDPSession | null>>();
-
-/** One DevTools session per page, opened on first use; null outside Chromium. */
-function cdpOf(page: Page): Promise<CDPSession | null> {
-  let session = cdpSessions.get(page);
-  if (!session) {
-    session = page
-      .context()
-      .newCDPSession(page)
-      .catch(() => null);
-    cdpSessions.set(page, session);
-  }
-  return session;
 }
 
 /** Reading the page's HTML has no timeout of its own and waits out a navigation that never ends. */

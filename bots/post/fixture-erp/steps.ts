@@ -88,8 +88,8 @@ async function readError(ctx: SessionContext, element = 'page.error_message'): P
 export async function go(ctx: SessionContext, element: string, where: string): Promise<void> {
   const target = await ctx.selectors.resolve(ctx.page, element);
   await clickAndExpectPage(ctx.page, target, ctx.timeoutMs, where);
-  await assertStillLoggedIn(ctx, where);
-  await dismissPopup(ctx);
+  // Both look at the new page and neither changes it unless it finds what it looks for.
+  await Promise.all([assertStillLoggedIn(ctx, where), dismissPopup(ctx)]);
 }
 
 /** Searches posted invoices; returns the document number of an exact vendor + number match. */
@@ -100,8 +100,11 @@ export async function searchPosted(
 ): Promise<string | null> {
   const { page, selectors: sel } = ctx;
   await go(ctx, 'menu.invoice_search', 'search screen');
-  await (await sel.resolve(page, 'search.vendor')).fill(vendor);
-  await (await sel.resolve(page, 'search.invoice_number')).fill(invoiceNumber);
+  const criteria: Array<[string, string]> = [
+    ['search.vendor', vendor],
+    ['search.invoice_number', invoiceNumber],
+  ];
+  for (const [field, value] of await resolveFilled(ctx, criteria)) await field.fill(value);
   await go(ctx, 'search.submit', 'search results');
   await sel.resolve(page, 'search.results');
   // The ERP's filter is "contains"; only an exact key is the same invoice.
@@ -145,11 +148,24 @@ export async function fillHeader(ctx: PostContext): Promise<undefined> {
     ['invoice.gross_total', formatAmount(inv.gross_total, f)],
     ['invoice.order_reference', inv.order_reference],
   ];
-  for (const [element, value] of values) {
-    if (value === undefined || value === '') continue;
-    await enterValue(await ctx.selectors.resolve(ctx.page, element), value);
-  }
+  for (const [field, value] of await resolveFilled(ctx, values)) await enterValue(field, value);
   return undefined;
+}
+
+/**
+ * The fields of one screen that get a value, looked up all at once: the look-ups are
+ * independent, so they travel to the browser together instead of one round trip each.
+ */
+async function resolveFilled(
+  ctx: SessionContext,
+  values: Array<[string, string | undefined]>,
+  vars: { row?: number } = {},
+): Promise<Array<[Locator, string]>> {
+  const filled = values.filter((v): v is [string, string] => v[1] !== undefined && v[1] !== '');
+  const fields = await Promise.all(
+    filled.map(([element]) => ctx.selectors.resolve(ctx.page, element, vars)),
+  );
+  return fields.map((field, i) => [field, filled[i]![1]]);
 }
 
 export async function fillLines(ctx: PostContext): Promise<undefined> {
@@ -170,10 +186,7 @@ async function fillLine(ctx: PostContext, row: number, line: LineItem): Promise<
     ['line.unit_price', line.unit_price && formatAmount(line.unit_price, f)],
     ['line.line_total', line.line_total && formatAmount(line.line_total, f)],
   ];
-  for (const [element, value] of values) {
-    if (value === undefined || value === '') continue;
-    await (await ctx.selectors.resolve(ctx.page, element, { row })).fill(value);
-  }
+  for (const [field, value] of await resolveFilled(ctx, values, { row })) await field.fill(value);
 }
 
 export async function attachOriginal(ctx: PostContext): Promise<undefined> {
