@@ -36,6 +36,25 @@ describe('audit chain', () => {
     expect(await verifyAuditChain(db)).toMatchObject({ isIntact: false, firstBrokenSeq: 3 });
   });
 
+  it('notices events cut off the end of the chain, or all of them', async () => {
+    await db.query('DELETE FROM audit_events WHERE seq >= 3');
+    expect(await verifyAuditChain(db)).toMatchObject({
+      isIntact: false,
+      firstBrokenSeq: 3,
+      problem: 'events after #2 were removed: the newest written was #4',
+    });
+    await db.query('DELETE FROM audit_events');
+    expect(await verifyAuditChain(db)).toMatchObject({ isIntact: false, firstBrokenSeq: 1 });
+  });
+
+  it('notices the head record removed', async () => {
+    await db.query('DELETE FROM audit_head');
+    expect(await verifyAuditChain(db)).toMatchObject({
+      isIntact: false,
+      problem: 'the record of the newest event was removed',
+    });
+  });
+
   it('notices two events swapped', async () => {
     const [two, three] = (await listAudit(db)).slice(1, 3);
     await db.query(

@@ -60,19 +60,16 @@ export async function appendAudit(db: Db, input: AuditEventInput): Promise<void>
       action: input.action,
       data: input.data ?? {},
     };
-    await tx.query(
+    const hash = hashEvent(prevHash, event);
+    const [row] = await tx.query<{ seq: number }>(
       `INSERT INTO audit_events (at, run_id, case_id, actor, action, data, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        event.at,
-        event.runId,
-        event.caseId,
-        event.actor,
-        event.action,
-        event.data,
-        prevHash,
-        hashEvent(prevHash, event),
-      ],
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
+      [event.at, event.runId, event.caseId, event.actor, event.action, event.data, prevHash, hash],
+    );
+    await tx.query(
+      `INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2)
+       ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,
+      [row!.seq, hash],
     );
   });
 }
@@ -116,7 +113,29 @@ export async function verifyAuditChain(db: Db): Promise<AuditVerdict> {
     }
     prevHash = event.hash;
   }
+  const lastSeq = events.at(-1)?.seq ?? 0;
+  const cut = await findCutOff(db, lastSeq, prevHash);
+  if (cut) return broken(events.length, lastSeq + 1, cut);
   return { isIntact: true, eventCount: events.length };
+}
+
+/**
+ * What the chain cannot show by itself: events removed from its end. The head record names
+ * the newest event written, and every case must have at least the event that opened it.
+ */
+async function findCutOff(db: Db, lastSeq: number, lastHash: string): Promise<string | null> {
+  const [head] = await db.query<{ seq: number; hash: string }>(
+    'SELECT seq, hash FROM audit_head WHERE id = 1',
+  );
+  if (!head && lastSeq > 0) return 'the record of the newest event was removed';
+  if (head && (Number(head.seq) !== lastSeq || head.hash !== lastHash)) {
+    return `events after #${lastSeq} were removed: the newest written was #${head.seq}`;
+  }
+  const [orphan] = await db.query<{ id: string }>(
+    `SELECT c.id FROM cases c WHERE NOT EXISTS
+       (SELECT 1 FROM audit_events e WHERE e.case_id = c.id) LIMIT 1`,
+  );
+  return orphan ? `case ${orphan.id} has no audit event left` : null;
 }
 
 function broken(eventCount: number, seq: number, problem: string): AuditVerdict {

@@ -147,6 +147,17 @@ const MIGRATIONS: string[] = [
   `,
   // When the level that must approve next is due; null for chains started before it was kept.
   'ALTER TABLE approvals ADD COLUMN deadline_at text',
+  // The newest audit event, written with each one, so that events cut off the end of the chain
+  // (or all of them) show: the chain alone can only prove what is still in it.
+  `
+  CREATE TABLE audit_head (
+    id integer PRIMARY KEY CHECK (id = 1),
+    seq bigint NOT NULL,
+    hash text NOT NULL
+  );
+  INSERT INTO audit_head (id, seq, hash)
+    SELECT 1, seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1
+  `,
 ];
 
 /** Serialises concurrent migrations from several workers on one PostgreSQL server. */
