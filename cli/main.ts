@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { errorCodeOf, messageOf } from '../runner/errors.ts';
 import { verifyAudit } from './commands/audit.ts';
@@ -19,7 +19,14 @@ const program = new Command('rpa')
   .option('-c, --config <file>', 'config file (YAML); default: $RPA_CONFIG or ./rpa.config.yaml')
   .option('-d, --data-dir <dir>', 'data folder (originals, evidence, embedded database, logs)')
   .option('-v, --verbose', 'debug logging')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .exitOverride();
+
+// `rpa status | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 /** Global options merged with the command's own. */
 function opts<T>(command: Command): T {
@@ -161,6 +168,11 @@ program
 try {
   await program.parseAsync();
 } catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version end with 0; a usage error is an error (2), not a failed check (1).
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+    process.exit();
+  }
   // Operators get the message and the stable code, not a stack trace.
   const code = error instanceof ConfigError ? 'CONFIG_INVALID' : errorCodeOf(error);
   console.error(`rpa: ${messageOf(error)} [${code}]`);

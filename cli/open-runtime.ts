@@ -17,7 +17,11 @@ export function configFrom(
   options: GlobalOptions,
   overrides: Record<string, unknown> = {},
 ): Config {
-  const extra = options.dataDir ? { ...overrides, dataDir: options.dataDir } : overrides;
+  // A folder given on the command line is taken from where the operator stands, not from the
+  // config file's folder as paths inside the file are.
+  const extra = options.dataDir
+    ? { ...overrides, dataDir: path.resolve(options.dataDir) }
+    : overrides;
   const config = loadConfig(options.config, process.env, extra);
   return options.verbose ? { ...config, log: { ...config.log, level: 'debug' } } : config;
 }

@@ -4,6 +4,8 @@ import { pipelineHandlers } from '../../queues/pipeline.ts';
 import { shutdown } from '../../queues/runtime.ts';
 import { receiveFile } from '../../queues/stages/receive.ts';
 import { getCase } from '../../runner/store/cases.ts';
+import type { Runtime } from '../../queues/runtime.ts';
+import { errorCodeOf, messageOf } from '../../runner/errors.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
 
 /** `rpa ingest FILE...`: take one-off files and run them through the pipeline now. */
@@ -12,24 +14,41 @@ export async function ingestFiles(files: string[], options: GlobalOptions): Prom
   try {
     await rt.queue.start(pipelineHandlers(rt));
     const received = [];
+    const refused: string[] = [];
     for (const file of files) {
-      const incoming = await readLocalFile(path.resolve(file));
-      const result = await receiveFile(rt, {
-        fileName: incoming.fileName,
-        bytes: incoming.bytes,
-        mediaType: incoming.mediaType,
-        arrival: { channel: 'cli', ref: path.resolve(file), detail: { path: path.resolve(file) } },
-      });
-      received.push({ file, ...result });
+      // One bad file must not keep the others of the batch from being taken.
+      try {
+        received.push({ file, ...(await receiveLocal(rt, path.resolve(file))) });
+      } catch (error) {
+        refused.push(`${printable(file)} refused: ${messageOf(error)} [${errorCodeOf(error)}]`);
+      }
     }
     await rt.queue.waitUntilIdle();
+    for (const line of refused) console.error(line);
+    if (refused.length > 0) process.exitCode = 2;
     for (const r of received) {
       const c = await getCase(rt.db, r.caseId);
       const note = r.isNew ? '' : ' (already known)';
       const hold = c?.holdCode ? ` ${c.holdCode}: ${c.holdReason}` : '';
-      console.log(`${r.file} -> ${r.caseId} ${c?.state}${hold}${note}`);
+      console.log(`${printable(r.file)} -> ${r.caseId} ${c?.state}${hold}${note}`);
     }
   } finally {
     await shutdown(rt);
   }
+}
+
+async function receiveLocal(rt: Runtime, file: string) {
+  const incoming = await readLocalFile(file);
+  return receiveFile(rt, {
+    fileName: incoming.fileName,
+    bytes: incoming.bytes,
+    mediaType: incoming.mediaType,
+    arrival: { channel: 'cli', ref: file, detail: { path: file } },
+  });
+}
+
+/** A file name as the terminal may show it: control characters (escape, bell) as `?`. */
+function printable(name: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
