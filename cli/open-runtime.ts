@@ -1,7 +1,8 @@
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { openQueue } from '../queues/open-queue.ts';
-import { originalsFor, type Runtime } from '../queues/runtime.ts';
+import { originalsFor, type Runtime, shutdown } from '../queues/runtime.ts';
+import { directoryOf, policyOf } from '../queues/stages/policy-of.ts';
 import { createLogger, type Logger } from '../runner/logger.ts';
 import { type Db, openDb } from '../runner/store/db.ts';
 import { newRunId, startRun } from '../runner/store/runs.ts';
@@ -55,5 +56,13 @@ export async function openRuntime(config: Config, command: string): Promise<Runt
     closers: [],
   };
   rt.closers.push(() => db.close());
+  try {
+    // A policy or user directory that cannot route stops the command now, not each case later.
+    policyOf(rt);
+    directoryOf(rt);
+  } catch (error) {
+    await shutdown(rt);
+    throw error;
+  }
   return rt;
 }
