@@ -1,4 +1,5 @@
 import { ensureDir } from '../ensure-dir.ts';
+import { lockEmbeddedDb } from './embedded-lock.ts';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { SystemError } from '../errors.ts';
@@ -33,17 +34,31 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
 }
 
 async function openEmbedded(dataDir: string): Promise<Db> {
-  if (!dataDir.startsWith('memory://')) ensureDir(dataDir);
+  const isOnDisk = !dataDir.startsWith('memory://');
+  if (isOnDisk) ensureDir(dataDir);
+  const unlock = isOnDisk ? lockEmbeddedDb(dataDir) : () => {};
   let pglite: PGlite;
   try {
     pglite = await PGlite.create(dataDir);
   } catch (error) {
+    unlock();
     throw new SystemError('STORE_UNAVAILABLE', `Cannot open the embedded database in ${dataDir}`, {
       cause: error,
       details: { hint: 'only one process can use the embedded database at a time' },
     });
   }
-  return embeddedDb(pglite);
+  const db = embeddedDb(pglite);
+  const close = db.close;
+  return {
+    ...db,
+    close: async () => {
+      try {
+        await close();
+      } finally {
+        unlock();
+      }
+    },
+  };
 }
 
 function embeddedDb(pglite: PGlite | Parameters<Parameters<PGlite['transaction']>[0]>[0]): Db {
