@@ -10,7 +10,13 @@ import { runOnce } from './commands/run.ts';
 import { showStatus } from './commands/status.ts';
 import { checkSelectors } from './commands/selectors.ts';
 import { runWorker } from './commands/worker.ts';
-import { approveCommand, assignCommand, correctCommand, rejectCommand } from './commands/decide.ts';
+import {
+  approveCommand,
+  assignCommand,
+  correctCommand,
+  rejectCommand,
+  retryCommand,
+} from './commands/decide.ts';
 import { escalateNow, showInbox } from './commands/inbox.ts';
 import { loadMasterFiles, syncMasterFromErp } from './commands/master.ts';
 
@@ -130,6 +136,13 @@ program
   .argument('<to>')
   .addOption(asOption())
   .action((caseId: string, to: string, _o, cmd) => assignCommand(caseId, to, opts(cmd)));
+
+program
+  .command('retry')
+  .description('put a failed case back on the stage it failed in, once its cause is mended')
+  .argument('<case>')
+  .addOption(asOption())
+  .action((caseId: string, _o, cmd) => retryCommand(caseId, opts(cmd)));
 
 program
   .command('escalate')

@@ -6,12 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openRuntime } from '../cli/open-runtime.ts';
 import { loadConfig } from '../config/load.ts';
 import { type ErpEvent, type ErpFaults, startFixtureErp } from '../fixtures/erp/server.ts';
+import { listAudit } from '../runner/audit.ts';
 import { getCase } from '../runner/store/cases.ts';
 import { getPosting } from '../runner/store/postings.ts';
 import { listSteps } from '../runner/store/steps.ts';
 import { pipelineHandlers } from './pipeline.ts';
 import { type Runtime, shutdown } from './runtime.ts';
 import { receiveFile } from './stages/receive.ts';
+import { retryFailedCase } from './stages/retry.ts';
 
 /**
  * The post stage with its ledger and the queue's retry policy, against both UI releases and
@@ -201,3 +203,25 @@ function killChromiumChildren(): number {
   }
   return count;
 }
+
+describe('a failed posting', () => {
+  it('is retried by an operator once the ERP is back, and posted once', async () => {
+    const w = await startWorld('v1', { errorRate: 1 });
+    const caseId = await receive(w, XML[0]!);
+    await w.rt.queue.waitUntilIdle();
+    expect(await getCase(w.rt.db, caseId)).toMatchObject({
+      state: 'failed',
+      holdCode: 'TARGET_UNAVAILABLE',
+    });
+    w.erp.setFaults({ errorRate: 0 });
+    expect(await retryFailedCase(w.rt, caseId, 'olga')).toBe('post');
+    await w.rt.queue.waitUntilIdle();
+    expect((await getCase(w.rt.db, caseId))?.state).toBe('posted');
+    expect(w.erp.listInvoices().map((i) => i.invoiceNumber)).toEqual([NUMBERS[0]]);
+    const retried = (await listAudit(w.rt.db, caseId)).find((e) => e.action === 'case.retried');
+    expect(retried).toMatchObject({ actor: 'olga', data: { stage: 'post' } });
+    await expect(retryFailedCase(w.rt, caseId, 'olga')).rejects.toMatchObject({
+      code: 'CASE_STATE_CONFLICT',
+    });
+  });
+});

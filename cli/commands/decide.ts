@@ -1,6 +1,7 @@
 import { pipelineHandlers } from '../../queues/pipeline.ts';
 import { type Runtime, shutdown } from '../../queues/runtime.ts';
 import { approveCase, assignCase, correctCase, rejectCase } from '../../queues/stages/decide.ts';
+import { retryFailedCase } from '../../queues/stages/retry.ts';
 import { BusinessError } from '../../runner/errors.ts';
 import { getCase } from '../../runner/store/cases.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
@@ -73,4 +74,11 @@ export function correctCommand(
 /** `rpa assign CASE USER`. */
 export function assignCommand(caseId: string, to: string, options: DecisionOptions) {
   return withDecision(options, 'assign', caseId, (rt, user) => assignCase(rt, caseId, user, to));
+}
+
+/** `rpa retry CASE`: a failed case back to the stage it failed in, once the cause is mended. */
+export function retryCommand(caseId: string, options: DecisionOptions) {
+  return withDecision(options, 'retry', caseId, async (rt, user) => {
+    await retryFailedCase(rt, caseId, user);
+  });
 }
