@@ -225,3 +225,24 @@ describe('a failed posting', () => {
     });
   });
 });
+
+describe('a refused ERP password', () => {
+  it('fails the case after one login, not one per attempt, so the account is not locked', async () => {
+    const w = await startWorld('v1');
+    process.env.RPA_POST_STAGE_PW = 'not-the-password';
+    const caseId = await receive(w, XML[0]!);
+    await w.rt.queue.waitUntilIdle();
+    expect(await getCase(w.rt.db, caseId)).toMatchObject({
+      state: 'failed',
+      holdCode: 'TARGET_LOGIN_FAILED',
+    });
+    const logins = w.events.filter(
+      (e) => e.kind === 'request' && e.method === 'POST' && /login/i.test(e.path),
+    );
+    expect(logins).toHaveLength(1);
+    process.env.RPA_POST_STAGE_PW = 'pw';
+    await retryFailedCase(w.rt, caseId, 'olga');
+    await w.rt.queue.waitUntilIdle();
+    expect((await getCase(w.rt.db, caseId))?.state).toBe('posted');
+  });
+});

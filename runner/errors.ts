@@ -45,9 +45,37 @@ export function errorCodeOf(error: unknown): string {
   return 'UNEXPECTED';
 }
 
+/**
+ * System faults that repeating cannot mend: the configuration or a secret is wrong, or the
+ * target refused the bot's password (where a second try risks locking the account). They fail
+ * at once, for a person to mend and then `rpa retry`.
+ */
+const MENDED_BY_A_PERSON = new Set<string>([
+  'CONFIG_INVALID',
+  'SECRET_MISSING',
+  'POLICY_INVALID',
+  'SELECTOR_MAP_INVALID',
+  'TARGET_LOGIN_FAILED',
+]);
+
 /** Only business errors are final; anything unknown is treated as a system fault. */
 export function isRetryable(error: unknown): boolean {
+  if (isMarkedFinal(error)) return false;
   return kindOfCode(errorCodeOf(error)) === 'system';
+}
+
+/** Whether another attempt can help at all (see {@link isRetryable} for the kind). */
+export function isWorthRetrying(error: unknown): boolean {
+  return isRetryable(error) && !MENDED_BY_A_PERSON.has(errorCodeOf(error));
+}
+
+/** Tells the queue that the runner has recorded this failure as final: no further attempt. */
+export function markFinal(error: unknown): void {
+  if (error && typeof error === 'object') (error as { isFinal?: boolean }).isFinal = true;
+}
+
+function isMarkedFinal(error: unknown): boolean {
+  return Boolean(error && typeof error === 'object' && (error as { isFinal?: boolean }).isFinal);
 }
 
 export function messageOf(error: unknown): string {

@@ -16,6 +16,7 @@ import { evidenceDirFor, type Runtime } from '../runtime.ts';
 import { requireCase } from './extract-stage.ts';
 
 const sessions = new WeakMap<Runtime, Promise<PostingSession>>();
+const SESSION_ENDING = new Set(['BROWSER_FAILED', 'TARGET_LOGIN_FAILED']);
 
 /**
  * Enters an approved case into the target system, exactly once. The ledger row is marked
@@ -114,7 +115,9 @@ async function postWithLedger(rt: Runtime, c: CaseRecord, payload: StagePayload,
       state,
       lastError: `${errorCodeOf(error)}: ${messageOf(error)}`,
     });
-    if (errorCodeOf(error) === 'BROWSER_FAILED') forgetSession(rt);
+    // A new browser for a dead one; a new session (the secret read again) after a refused
+    // login, so that a password mended in its secret file is used by the next attempt.
+    if (SESSION_ENDING.has(errorCodeOf(error))) forgetSession(rt);
     throw error;
   }
 }

@@ -1,5 +1,12 @@
 import { appendAudit } from '../../runner/audit.ts';
-import { errorCodeOf, isRetryable, messageOf, type RpaError } from '../../runner/errors.ts';
+import {
+  errorCodeOf,
+  isRetryable,
+  isWorthRetrying,
+  markFinal,
+  messageOf,
+  type RpaError,
+} from '../../runner/errors.ts';
 import { getCase, setCaseState } from '../../runner/store/cases.ts';
 import { openCaseException, scheduleEscalation } from '../escalation.ts';
 import type { Stage, StageHandler, StagePayload, AttemptInfo } from '../names.ts';
@@ -25,7 +32,7 @@ export function guardStage(rt: Runtime, stage: Stage, work: GuardedWork): StageH
     } catch (error) {
       const code = errorCodeOf(error);
       const message = messageOf(error);
-      const isFinal = !isRetryable(error) || attempt.attempt >= attempt.maxAttempts;
+      const isFinal = !isWorthRetrying(error) || attempt.attempt >= attempt.maxAttempts;
       if (!isFinal) {
         log.warn('Stage attempt failed; will retry', {
           attempt: attempt.attempt,
@@ -36,6 +43,7 @@ export function guardStage(rt: Runtime, stage: Stage, work: GuardedWork): StageH
       }
       await recordFinalFailure(rt, stage, payload, error, attempt);
       log.error('Stage failed', { attempt: attempt.attempt, code, error: message });
+      markFinal(error);
       throw error;
     }
   };
