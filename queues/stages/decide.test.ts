@@ -134,6 +134,23 @@ describe('a held case through correction, refused self-approval, approval and po
     expect(outcomes.exceptionsByReason).toEqual({ TOTALS_MISMATCH: 1, APPROVAL_REQUIRED: 1 });
   }, 120_000);
 
+  it('lets only the owner of an exception start overriding its hold', async () => {
+    const bytes = Buffer.from(readFileSync(HELD_PDF));
+    bytes[bytes.length - 3] = 0x20; // other bytes, same invoice: a duplicate hold for ap-leads
+    const { caseId } = await receiveFile(rt, {
+      fileName: 'again.pdf',
+      bytes,
+      arrival: { channel: 'cli', ref: 'again.pdf', detail: {} },
+    });
+    await rt.queue.waitUntilIdle();
+    expect(await getException(rt.db, caseId)).toMatchObject({ owner: 'ap-leads' });
+    await expect(approveCase(rt, caseId, 'tom')).rejects.toMatchObject({
+      code: 'NOT_AUTHORISED',
+      message: expect.stringContaining('NOT_IN_APPROVAL_CHAIN (ap-leads)'),
+    });
+    expect((await getCase(rt.db, caseId))?.state).toBe('held');
+  });
+
   it('escalates an overdue exception to the next level and rejects for good', async () => {
     const bytes = Buffer.from(readFileSync(HELD_PDF));
     bytes[bytes.length - 2] = 0x20; // other bytes, same invoice: a duplicate hold

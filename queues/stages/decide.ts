@@ -85,14 +85,17 @@ export async function approveCase(rt: Runtime, caseId: string, user: string): Pr
 }
 
 /**
- * An approver overriding a hold: the case needs the chain its amount would have had (or the
- * exception owner's sign-off when the amount alone would pass). No chain without a policy.
+ * Overriding a hold: the owner of the exception signs first (a suspected payment fraud is
+ * released by treasury, not by whichever approver comes along), then the chain the amount
+ * would have had. No chain without a policy.
  */
 async function overrideChain(rt: Runtime, c: CaseRecord) {
   if (!policyOf(rt)) return { chain: [] as string[], policyVersion: 'none' };
   const decision = await decide(rt, c, true);
   const owner = (await getException(rt.db, c.id))?.owner;
-  return { chain: decision.chain ?? (owner ? [owner] : []), policyVersion: decision.policyVersion };
+  const byAmount = decision.chain ?? [];
+  const chain = owner ? [owner, ...byAmount.filter((entry) => entry !== owner)] : byAmount;
+  return { chain, policyVersion: decision.policyVersion };
 }
 
 /** Who did what to the case, in the vocabulary of the segregation rules (`corrected`, ...). */
@@ -101,7 +104,10 @@ async function historyOf(rt: Runtime, caseId: string) {
   return events.map((e) => ({ actor: e.actor, action: e.action.replace(/^case\./, '') }));
 }
 
-/** Rejects a case for good: it is never posted. Clerks, approvers and admins may reject. */
+/**
+ * Rejects a case for good: it is never posted. Clerks, approvers, admins and the owner of the
+ * case's exception may reject.
+ */
 export async function rejectCase(rt: Runtime, caseId: string, user: string, reason: string) {
   const c = await requireState(
     rt,
@@ -110,7 +116,9 @@ export async function rejectCase(rt: Runtime, caseId: string, user: string, reas
     'reject',
   );
   const roles = rolesOf(rt, user);
-  if (!roles.some((r) => r === 'clerk' || r === 'approver' || r === 'admin'))
+  const owner = (await getException(rt.db, caseId))?.owner;
+  const isOwner = owner !== undefined && owner !== null && isMember(rt, user, owner);
+  if (!isOwner && !roles.some((r) => r === 'clerk' || r === 'approver' || r === 'admin'))
     await refuse(rt, c, user, 'reject', 'NOT_AUTHORISED', 'REJECT_NEEDS_CLERK_APPROVER_OR_ADMIN');
   const evidence = await evidenceShown(rt.db, c);
   await rt.db.transaction(async (tx) => {
