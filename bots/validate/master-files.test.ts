@@ -20,6 +20,15 @@ describe('readMasterFile', () => {
     expect(data.vendors.find((v) => v.id === 'brandt')).not.toHaveProperty('createdOn');
   });
 
+  it('reads a vendor list saved in windows-1252 with its umlauts intact', () => {
+    const file = path.join(dir, 'vendors.csv');
+    const csv =
+      'id,name,vat_id,iban,status,payment_terms_days,vendor_class\n' +
+      'mueller,Müller Bürobedarf GmbH,DE814229379,,active,30,office-supplies\n';
+    writeFileSync(file, Buffer.from(csv, 'latin1'));
+    expect(readMasterFile(file).vendors[0]?.name).toBe('Müller Bürobedarf GmbH');
+  });
+
   it('groups purchase order rows by number and reads receipts and YAML', () => {
     const po = path.join(dir, 'purchase-orders.csv');
     writeFileSync(

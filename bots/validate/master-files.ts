@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { decodeText } from '../../runner/decode-text.ts';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BusinessError } from '../../runner/errors.ts';
@@ -32,7 +33,7 @@ const CSV_KINDS: Array<[RegExp, MasterKind]> = [
 export function readMasterFile(file: string): MasterData {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = decodeText(readFileSync(file));
   } catch (error) {
     throw invalid(file, (error as Error).message);
   }

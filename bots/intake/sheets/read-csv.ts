@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import iconv from 'iconv-lite';
+import { decodeText } from '../../../runner/decode-text.ts';
 import type { SheetMapping } from './sheet-mapping.ts';
 
 /** A cell as read: text, or a number for XLSX numeric cells. */
@@ -20,20 +20,6 @@ export function readCsv(bytes: Buffer, mapping: Pick<SheetMapping, 'charset' | '
     bom: true,
   });
   return rows as Cell[][];
-}
-
-/**
- * Decodes with the given charset (any name iconv-lite knows), or UTF-8 when the bytes are valid
- * UTF-8, else windows-1252. Not TextDecoder: Node 20's decodes windows-1252 as ISO-8859-1, which
- * turns the euro sign (0x80) into a control character.
- */
-export function decodeText(bytes: Buffer, charset?: string): string {
-  if (charset) return iconv.decode(bytes, charset);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return iconv.decode(bytes, 'windows-1252');
-  }
 }
 
 function guessDelimiter(text: string): string {
