@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readLocalFile } from '../../bots/intake/folder.ts';
 import path from 'node:path';
 import {
   closeExtractors,
@@ -19,7 +19,9 @@ export async function extractFile(
 ) {
   const config = configFrom(options);
   const logger = loggerFor({ ...config, log: { ...config.log, console: false } });
-  const input = { bytes: new Uint8Array(readFileSync(file)), fileName: path.basename(file) };
+  // The intake's size cap holds here too: a 60 MB file is refused, not read into memory.
+  const local = await readLocalFile(file, { maxFileBytes: config.intake.maxFileBytes });
+  const input = { bytes: new Uint8Array(local.bytes), fileName: path.basename(file) };
   const extractOptions: ExtractOptions = {
     ocrWorkers: config.extract.ocrWorkers,
     ocrPageTimeoutMs: config.extract.ocrPageTimeoutMs,

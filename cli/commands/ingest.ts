@@ -38,7 +38,7 @@ export async function ingestFiles(files: string[], options: GlobalOptions): Prom
 }
 
 async function receiveLocal(rt: Runtime, file: string) {
-  const incoming = await readLocalFile(file);
+  const incoming = await readLocalFile(file, { maxFileBytes: rt.config.intake.maxFileBytes });
   return receiveFile(rt, {
     fileName: incoming.fileName,
     bytes: incoming.bytes,
