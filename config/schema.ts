@@ -6,10 +6,14 @@ import { z } from 'zod';
  * Secrets never live here: a setting names the environment variable or file that holds one.
  */
 const secretRef = z
-  .object({
-    env: z.string().optional().describe('environment variable holding the secret'),
-    file: z.string().optional().describe('file holding the secret (trailing newline dropped)'),
-  })
+  .object(
+    {
+      env: z.string().optional().describe('environment variable holding the secret'),
+      file: z.string().optional().describe('file holding the secret (trailing newline dropped)'),
+    },
+    // A password written into the file lands here; the message must not repeat it.
+    { error: 'a secret is written as { env: NAME } or { file: PATH }, never as the value itself' },
+  )
   .strict()
   .refine((ref) => ref.env || ref.file, 'name an env variable or a file');
 

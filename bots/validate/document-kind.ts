@@ -15,14 +15,22 @@ import { capitalise } from './required-fields.ts';
 export function checkDocumentKind(input: ValidationInput): CheckResult {
   const kind = input.extraction.documentKind;
   if (kind === 'invoice' || kind === 'credit-note') {
-    return pass('document-kind', `${capitalise(describeInvoice(input))} is a ${kind}.`, {
-      documentKind: kind,
-    });
+    return pass(
+      'document-kind',
+      `${capitalise(describeInvoice(input))} is ${article(kind)} ${kind}.`,
+      {
+        documentKind: kind,
+      },
+    );
   }
   return hold(
     'document-kind',
     'NOT_AN_INVOICE',
-    `Case ${input.caseId} is a ${kind}, not an invoice or credit note, and is not posted.`,
+    `Case ${input.caseId} is ${article(kind)} ${kind}, not an invoice or credit note, and is not posted.`,
     { documentKind: kind, method: input.extraction.method },
   );
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }

@@ -32,4 +32,7 @@ export async function runWorker(
   startEscalation(rt);
   rt.logger.info('Worker started', { runId: rt.runId, queue: rt.queue.mode });
   if (options.poll) await watchSources(rt, watching.signal, pollMs);
+  // With nothing to watch, an in-process queue holds no socket or timer open, and Node would
+  // end the worker as soon as its queue ran dry; it must wait for a signal like any worker.
+  else setInterval(() => {}, 60_000);
 }
