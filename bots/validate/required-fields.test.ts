@@ -73,20 +73,21 @@ describe('checkDocumentKind', () => {
     );
   });
 
-  it.each(['other', 'reminder', 'remittance-advice'] as const)(
-    'holds a %s with NOT_AN_INVOICE',
-    (kind) => {
-      const result = checkDocumentKind(makeInput({}, { documentKind: kind, caseId: 'c-9' }));
-      expect(result).toMatchObject({
-        code: 'NOT_AN_INVOICE',
-        result: 'hold',
-        evidence: { documentKind: kind },
-      });
-      expect(result.reason).toBe(
-        `Case c-9 is a ${kind}, not an invoice or credit note, and is not posted.`,
-      );
-    },
-  );
+  it.each([
+    ['other', 'an'],
+    ['reminder', 'a'],
+    ['remittance-advice', 'a'],
+  ] as const)('holds a document of kind %s with NOT_AN_INVOICE', (kind, article) => {
+    const result = checkDocumentKind(makeInput({}, { documentKind: kind, caseId: 'c-9' }));
+    expect(result).toMatchObject({
+      code: 'NOT_AN_INVOICE',
+      result: 'hold',
+      evidence: { documentKind: kind },
+    });
+    expect(result.reason).toBe(
+      `Case c-9 is ${article} ${kind}, not an invoice or credit note, and is not posted.`,
+    );
+  });
 });
 
 describe('missing tax on tax-free invoices', () => {
