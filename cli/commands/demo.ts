@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { REPO_ROOT, startFixtureErpProcess } from '../fixture-erp-process.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
 import { printOutcomes, summariseOutcomes } from './outcomes.ts';
-import { type ShadowOption, withShadow } from './run.ts';
+import { resumeUnfinished, type ShadowOption, withShadow } from './run.ts';
 import { printStateCounts } from './status.ts';
 
 const DEMO_FILES = /\.(pdf|xml|png|jpe?g|tiff?)$/i;
@@ -43,6 +43,8 @@ export async function runDemo(
   try {
     console.log(`Fixture ERP at ${erp.url}; data in ${dataDir}`);
     await rt.queue.start(pipelineHandlers(rt));
+    // Cases approved since the last run (from `rpa approve`) are posted now.
+    await resumeUnfinished(rt);
     const folder = path.resolve(options.files ?? path.join(REPO_ROOT, 'fixtures/demo'));
     const knownBefore: string[] = [];
     for (const name of readdirSync(folder)

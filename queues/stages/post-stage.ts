@@ -27,6 +27,14 @@ const SESSION_ENDING = new Set(['BROWSER_FAILED', 'TARGET_LOGIN_FAILED']);
 export async function runPostStage(rt: Runtime, payload: StagePayload): Promise<void> {
   const c = await requireCase(rt, payload.caseId);
   if (c.state !== 'approved' && c.state !== 'posting') return;
+  if (!hasTarget(rt)) {
+    // A decision taken from a CLI without targets (an operator's laptop next to the embedded
+    // data): the case stays approved, and the next `rpa run`, `rpa worker` or demo posts it.
+    rt.logger.info('Approved case waits for a process with a posting target', {
+      caseId: c.id,
+    });
+    return;
+  }
   const targetName = targetNameOf(rt);
   const posting = await ensurePosting(rt.db, c.id, targetName, idempotencyKeyOf(c));
   if (posting.state === 'posted') {
@@ -146,6 +154,10 @@ function forgetSession(rt: Runtime): void {
   const session = sessions.get(rt);
   sessions.delete(rt);
   void session?.then((s) => s.close()).catch(() => {});
+}
+
+function hasTarget(rt: Runtime): boolean {
+  return Object.keys(rt.config.targets).length > 0;
 }
 
 function targetNameOf(rt: Runtime): string {
