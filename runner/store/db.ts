@@ -79,6 +79,9 @@ function embeddedDb(pglite: PGlite | Parameters<Parameters<PGlite['transaction']
 
 async function openServer(url: string): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: 5 });
+  // An idle connection the server ends (a restart, an administrator) is dropped by the pool and
+  // replaced on the next query; without a listener its error would end the whole process.
+  pool.on('error', () => {});
   try {
     (await pool.connect()).release();
   } catch (error) {
