@@ -7,19 +7,13 @@ import { stringify as stringifyYaml } from 'yaml';
 import { launchBrowser } from './browser.ts';
 import { errorCodeOf } from './errors.ts';
 import type { LogFields } from './log-fields.ts';
-import type { Logger } from './logger.ts';
+import { warningsLogger } from './test-support.ts';
 import { detectRelease, loadSelectorMap, Selectors, selectorMapSchema } from './selectors.ts';
 
 let browser: Browser;
 let page: Page;
 const warnings: Array<{ message: string } & LogFields> = [];
-const logger: Logger = {
-  error: () => {},
-  warn: (message, fields) => warnings.push({ message, ...fields }),
-  info: () => {},
-  debug: () => {},
-  child: () => logger,
-};
+const logger = warningsLogger(warnings);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'selframes-'));
 
 /** A portal shell: the work area in an iframe, a dialog frame nested inside it. */

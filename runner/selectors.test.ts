@@ -6,19 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.ts';
 import { errorCodeOf } from './errors.ts';
 import type { LogFields } from './log-fields.ts';
-import type { Logger } from './logger.ts';
+import { warningsLogger } from './test-support.ts';
 import { detectRelease, loadSelectorMap, loadSelectorMaps, Selectors } from './selectors.ts';
 
 let browser: Browser;
 let page: Page;
 const warnings: Array<{ message: string } & LogFields> = [];
-const logger: Logger = {
-  error: () => {},
-  warn: (message, fields) => warnings.push({ message, ...fields }),
-  info: () => {},
-  debug: () => {},
-  child: () => logger,
-};
+const logger = warningsLogger(warnings);
 
 beforeAll(async () => {
   browser = await launchBrowser({ headless: true });

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
+import type { LogFields } from './log-fields.ts';
+import type { Logger } from './logger.ts';
 
 /** Shared by tests only. */
 
@@ -32,3 +34,15 @@ export async function pixelAt(browser: Browser, png: string, x: number, y: numbe
 
 /** What Playwright's own screenshot `mask` paints, and so do the runner's quick shots. */
 export const MASK_COLOUR = [255, 0, 255];
+
+/** A logger that keeps its warnings (message and fields) in `into` and drops the rest. */
+export function warningsLogger(into: Array<{ message: string } & LogFields>): Logger {
+  const logger: Logger = {
+    error: () => {},
+    warn: (message, fields) => into.push({ message, ...fields }),
+    info: () => {},
+    debug: () => {},
+    child: () => logger,
+  };
+  return logger;
+}
