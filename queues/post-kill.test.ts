@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +21,8 @@ import { getPosting } from '../runner/store/postings.ts';
  * invoice into a slow fixture ERP and is SIGKILLed at one moment of the posting; a second
  * `rpa run` resumes the case. Afterwards the ERP must hold the invoice once and the case must be
  * posted with the ERP's document number. The moment is seen from outside the product only:
- * an ERP request arriving, an invoice stored, or a step's screenshot appearing.
+ * an ERP request arriving, an invoice stored, a step's screenshot appearing, or a line in the
+ * run's log file (the last step, which only reads the screen, leaves no screenshot of its own).
  */
 const REPO = path.resolve(import.meta.dirname, '..');
 const INVOICE = path.join(REPO, 'fixtures/demo/05_2025001053_ubl.xml');
@@ -25,7 +34,8 @@ type Trigger =
   | { on: 'request' }
   | { on: 'saved' }
   | { on: 'screenshot'; count: number }
-  | { on: 'save-request' };
+  | { on: 'save-request' }
+  | { on: 'log'; step: string; message: string };
 
 /** Where to kill, named after the step the worker is in at that moment. */
 const KILL_POINTS: Array<[string, Trigger]> = [
@@ -38,7 +48,10 @@ const KILL_POINTS: Array<[string, Trigger]> = [
   ['save (sent, not stored)', { on: 'save-request' }],
   ['save (stored, no answer yet)', { on: 'saved' }],
   ['read-document-number', { on: 'screenshot', count: 7 }],
-  ['after the bot, before the ledger', { on: 'screenshot', count: 8 }],
+  [
+    'after the bot, before the ledger',
+    { on: 'log', step: 'read-document-number', message: 'step finished' },
+  ],
 ];
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'rpa-kill-'));
@@ -92,6 +105,15 @@ function screenshots(dataDir: string): string[] {
   return found.sort();
 }
 
+/** Whether the run's JSON log has a line with this message from this step. */
+function logged(dataDir: string, step: string, message: string): boolean {
+  const file = path.join(dataDir, 'logs', 'rpa.log');
+  if (!existsSync(file)) return false;
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .some((line) => line.includes(`"step":"${step}"`) && line.includes(`"message":"${message}"`));
+}
+
 /** Kills `child` with SIGKILL once `trigger` fires; resolves with what had happened by then. */
 function killWhen(child: ChildProcess, trigger: Trigger, dataDir: string, events: ErpEvent[]) {
   return new Promise<{ killed: boolean; shotsAtKill: string[] }>((resolve) => {
@@ -104,7 +126,8 @@ function killWhen(child: ChildProcess, trigger: Trigger, dataDir: string, events
           events.some(
             (e) => e.kind === 'request' && e.method === 'POST' && !/login/i.test(e.path),
           )) ||
-        (trigger.on === 'screenshot' && shots.length >= trigger.count);
+        (trigger.on === 'screenshot' && shots.length >= trigger.count) ||
+        (trigger.on === 'log' && logged(dataDir, trigger.step, trigger.message));
       if (!fire) return;
       clearInterval(timer);
       child.kill('SIGKILL');

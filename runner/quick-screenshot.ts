@@ -1,6 +1,8 @@
 import type { CDPSession, Locator, Page } from 'playwright-core';
 
 const MASK_CLASS = '__rpa_evidence_mask';
+/** The colour of a masked field in evidence: Playwright's own mask colour. */
+export const MASK_COLOUR_CSS = '#ff00ff';
 
 /**
  * The quick screenshot: masked elements covered by magenta boxes (the colour Playwright's own
@@ -11,8 +13,8 @@ const MASK_CLASS = '__rpa_evidence_mask';
  * An element inside a frame gets its box in the frame's own document, at the element's
  * coordinates there: the frame then shows the box wherever it shows the element, clipped and
  * scrolled alike, with no sum of frame offsets that a border or a scrolled frame would spoil.
- * The size check and the masks go out together, so a shot costs about two round trips
- * however many fields the map masks.
+ * The size check travels with the masks, or with the capture when nothing needs painting
+ * (fields masked by style, see evidence-mask.ts), so a shot costs one or two round trips.
  */
 export async function quickScreenshot(page: Page, mask: Locator[]): Promise<Buffer | null> {
   const cdp = await cdpOf(page);
@@ -20,22 +22,29 @@ export async function quickScreenshot(page: Page, mask: Locator[]): Promise<Buff
   const fitting = page.evaluate(
     () => document.documentElement.scrollHeight <= window.innerHeight + 1,
   );
-  const painting = mask.map((locator) => locator.evaluateAll(paintBoxes, MASK_CLASS));
-  try {
-    const [fits] = await Promise.all([fitting, ...painting]);
-    if (!fits) return null;
-    const shot = await cdp.send('Page.captureScreenshot', {
+  fitting.catch(() => {});
+  const capture = () =>
+    cdp.send('Page.captureScreenshot', {
       format: 'png',
       optimizeForSpeed: true,
     } as { format: 'png' });
-    return Buffer.from(shot.data, 'base64');
+  if (mask.length === 0) {
+    const [fits, shot] = await Promise.all([fitting, capture()]);
+    return fits ? Buffer.from(shot.data, 'base64') : null;
+  }
+  const box = { cls: MASK_CLASS, colour: MASK_COLOUR_CSS };
+  const painting = mask.map((locator) => locator.evaluateAll(paintBoxes, box));
+  try {
+    const [fits] = await Promise.all([fitting, ...painting]);
+    if (!fits) return null;
+    return Buffer.from((await capture()).data, 'base64');
   } finally {
     await removeBoxes(page, painting);
   }
 }
 
 /** Runs in the page: a magenta box over each element, in the element's own document. */
-function paintBoxes(elements: Element[], cls: string): number {
+function paintBoxes(elements: Element[], { cls, colour }: { cls: string; colour: string }): number {
   let added = 0;
   for (const el of elements) {
     const r = el.getBoundingClientRect();
@@ -43,7 +52,7 @@ function paintBoxes(elements: Element[], cls: string): number {
     const box = el.ownerDocument.createElement('div');
     box.className = cls;
     const view = el.ownerDocument.defaultView;
-    box.style.cssText = `position:absolute;z-index:2147483647;background:#ff00ff;
+    box.style.cssText = `position:absolute;z-index:2147483647;background:${colour};
 left:${r.left + (view?.scrollX ?? 0)}px;top:${r.top + (view?.scrollY ?? 0)}px;
 width:${r.width}px;height:${r.height}px;pointer-events:none`;
     el.ownerDocument.body.appendChild(box);

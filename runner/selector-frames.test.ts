@@ -186,6 +186,45 @@ describe('Selectors in frames', () => {
     expect(numbers).toEqual(['A-1', 'A-2']);
   });
 
+  it('stays in a frame while its screens change, and enters it afresh when the shell changed', async () => {
+    const sel = selectors();
+    const vendorIn = () => page.frame({ name: 'work' })!.locator('#txtVendor');
+    await page.setContent(shell('<input id="txtVendor">'));
+    await (await sel.resolve(page, 'invoice.vendor_name')).fill('first screen');
+    expect(await vendorIn().inputValue()).toBe('first screen');
+    // The frame loads another screen: same frame, new document.
+    await page.evaluate(() => {
+      document.querySelector('iframe')!.srcdoc = '<p>next</p><input id="txtVendor">';
+    });
+    await page.frame({ name: 'work' })!.locator('p').waitFor();
+    await (await sel.resolve(page, 'invoice.vendor_name')).fill('second screen');
+    expect(await vendorIn().inputValue()).toBe('second screen');
+    // The whole shell is replaced: its old frame is gone with it.
+    await page.setContent(shell('<input id="txtVendor" value="">'));
+    await (await sel.resolve(page, 'invoice.vendor_name')).fill('new shell');
+    expect(await vendorIn().inputValue()).toBe('new shell');
+    expect(warnings).toEqual([]);
+  });
+
+  it('works the same in an old frameset, whose frames are <frame> elements', async () => {
+    const work = `data:text/html,${encodeURIComponent('<input id="txtVendor" title="Vendor name">')}`;
+    await page.setContent(`<frameset cols="30%,70%"><frame name="menu" src="about:blank">
+<frame id="frmWork" name="work" src="${work}"></frameset>`);
+    await page.frame({ name: 'work' })!.locator('#txtVendor').waitFor();
+    const map = { ...MAP, frames: { work: { primary: 'frame#frmWork' } } };
+    const sel = new Selectors(
+      selectorMapSchema.parse({
+        ...map,
+        elements: { 'invoice.vendor_name': MAP.elements['invoice.vendor_name'] },
+      }),
+      logger,
+      2_000,
+    );
+    await (await sel.resolve(page, 'invoice.vendor_name')).fill('ACME');
+    expect(await page.frame({ name: 'work' })!.locator('#txtVendor').inputValue()).toBe('ACME');
+    expect(warnings).toEqual([]);
+  });
+
   it('names the frame when an element is not found in it', async () => {
     await page.setContent(shell('<p>empty</p>'));
     const error = await new Selectors(selectorMapSchema.parse(MAP), logger, 300)

@@ -1,4 +1,4 @@
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { framePath, type SelectorMap } from './selector-map.ts';
 
 /**
@@ -8,8 +8,8 @@ import { framePath, type SelectorMap } from './selector-map.ts';
 
 /** Where an element is looked up: the page (the map says which frame), or inside an element. */
 export type SelectorScope = Page | Locator;
-/** A place to look in: the page, an element, or a frame's document. */
-export type LookupScope = Page | Locator | FrameLocator;
+/** A place to look in: the page, an element, or a frame's document (by frame or its element). */
+export type LookupScope = Page | Locator | Frame | FrameLocator;
 
 /** Whether the scope is the page itself, the only scope from which frames are entered. */
 export function isPage(scope: LookupScope): scope is Page {
@@ -43,8 +43,13 @@ export function enterAny(
  * the frame.
  */
 export function anyOf(page: Page, where: LookupScope, selectors: string[]): Locator {
+  if (isFrame(where)) return selectors.map((s) => where.locator(s)).reduce((a, b) => a.or(b));
   const any = selectors.map((s) => page.locator(s)).reduce((a, b) => a.or(b));
   return isPage(where) ? any : where.locator(any);
+}
+
+function isFrame(scope: LookupScope): scope is Frame {
+  return 'parentFrame' in scope;
 }
 
 /** Whether `selector` finds anything in `where`; a page in the middle of loading finds nothing. */

@@ -1,4 +1,4 @@
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { SystemError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import {
@@ -69,6 +69,13 @@ export class Selectors {
    * not found in the frame, so the next look picks the frame afresh.
    */
   private readonly frameSeen = new Map<string, string>();
+  /**
+   * The browser frame behind each frame name, once entered. An iframe keeps its frame while
+   * its screens change, and a look-up in a known frame is one round trip, where entering it
+   * through its `<iframe>` element again costs several. A frame whose element went away
+   * (the shell itself changed page) is detached and entered afresh.
+   */
+  private readonly frameEntered = new Map<string, Frame>();
 
   constructor(
     readonly map: SelectorMap,
@@ -187,23 +194,44 @@ export class Selectors {
     page: Page,
     frame: string | undefined,
     element?: string,
-  ): Promise<Page | FrameLocator | null> {
-    let where: Page | FrameLocator = page;
+  ): Promise<Page | Frame | FrameLocator | null> {
+    let where: Page | Frame | FrameLocator = page;
     for (const name of framePath(this.map, frame)) {
+      const known = this.frameEntered.get(name);
+      if (known && !known.isDetached()) {
+        where = known;
+        continue;
+      }
       const selector: string | null =
         this.frameSeen.get(name) ?? (await this.pickFrame(where, name, element));
       if (selector === null) return null;
       this.frameSeen.set(name, selector);
-      where = where.locator(selector).first().contentFrame();
+      const iframe = where.locator(selector).first();
+      const entered = await frameBehind(iframe);
+      if (entered) this.frameEntered.set(name, entered);
+      // Not there yet (still loading): look through the element, which waits for it.
+      where = entered ?? iframe.contentFrame();
     }
     return where;
   }
 
-  /** Everything flagged `mask`, in its frame, as locators for screenshot masking. */
-  maskLocators(page: Page): Locator[] {
-    return Object.entries(this.map.elements)
-      .filter(([, el]) => el.mask)
-      .map(([name]) => anyOf(page, this.enterAny(page, name), this.candidates(name, {})));
+  /**
+   * Everything flagged `mask` (or the named ones of those), in its frame, as locators for
+   * painting over in screenshots.
+   */
+  maskLocators(page: Page, only?: readonly string[]): Locator[] {
+    return [...this.maskCandidates().keys()]
+      .filter((name) => !only || only.includes(name))
+      .map((name) => anyOf(page, this.enterAny(page, name), this.candidates(name, {})));
+  }
+
+  /** Each element flagged `mask`, with its selectors. */
+  maskCandidates(): Map<string, string[]> {
+    return new Map(
+      Object.entries(this.map.elements)
+        .filter(([, el]) => el.mask)
+        .map(([name]) => [name, this.candidates(name, {})]),
+    );
   }
 
   candidates(name: string, vars: SelectorVars): string[] {
@@ -231,6 +259,7 @@ export class Selectors {
   private forgetFrames(name: string): void {
     for (const frame of framePath(this.map, this.map.elements[name]?.frame)) {
       this.frameSeen.delete(frame);
+      this.frameEntered.delete(frame);
     }
   }
 
@@ -255,7 +284,7 @@ export class Selectors {
     return null;
   }
 
-  private async pickFrame(where: Page | FrameLocator, frame: string, element?: string) {
+  private async pickFrame(where: Page | Frame | FrameLocator, frame: string, element?: string) {
     const candidates = this.frameCandidates(frame);
     // Without fallbacks there is nothing to choose: a missing frame shows as its element missing.
     if (candidates.length === 1) return candidates[0]!;
@@ -272,6 +301,20 @@ export class Selectors {
       return selector;
     }
     return null;
+  }
+}
+
+/** The frame an `<iframe>` element shows, when the element is there and has one. */
+async function frameBehind(iframe: Locator): Promise<Frame | null> {
+  if ((await iframe.count().catch(() => 0)) === 0) return null;
+  const handle = await iframe.elementHandle({ timeout: 1_000 }).catch(() => null);
+  if (!handle) return null;
+  try {
+    return await handle.contentFrame();
+  } catch {
+    return null;
+  } finally {
+    await handle.dispose().catch(() => {});
   }
 }
 

@@ -53,6 +53,26 @@ describe('StepRunner', () => {
     expect(await pixelAt(browser, records[0]!.screenshotPath!, 300, 200)).not.toEqual(MASK_COLOUR);
   });
 
+  it('gives a step that only reads the previous shot, but photographs its failure', async () => {
+    await page.setContent('<p>document number 4711</p>');
+    const evidenceDir = path.join(dir, 'reads');
+    const runner = new StepRunner({ page, evidenceDir, logger: silentLogger });
+    const records = await runSteps(
+      [
+        { name: 'save', run: async () => undefined },
+        { name: 'read', run: async () => undefined, readsOnly: true },
+      ],
+      {},
+      runner,
+    );
+    expect(records[1]!.screenshotPath).toBe(records[0]!.screenshotPath);
+    await expect(
+      runner.run('read-again', () => Promise.reject(new Error('no number')), { readsOnly: true }),
+    ).rejects.toThrow(/no number/);
+    expect(records[2]!.screenshotPath).toBe(path.join(evidenceDir, '03-read-again.png'));
+    expect(existsSync(records[2]!.screenshotPath!)).toBe(true);
+  });
+
   it('paints a masked field inside a scrolled iframe where the page shows it', async () => {
     // The field sits 400px down the frame's document; the frame is scrolled to show it.
     const inner = `<body style="margin:0;height:900px"><input id="vat" value="DE123456789"

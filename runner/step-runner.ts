@@ -10,7 +10,10 @@ import { quickScreenshot } from './quick-screenshot.ts';
 export interface StepRecord {
   step: string;
   status: 'ok' | 'failed';
-  /** Full-page PNG taken after the step (also after a failure), masked fields painted over. */
+  /**
+   * Full-page PNG taken after the step (also after a failure), masked fields covered. A step
+   * that only read the page shares the shot of the step before it: the screen it read.
+   */
   screenshotPath?: string;
   /** The page's HTML with its frames' documents inlined, saved only when the step failed. */
   htmlPath?: string;
@@ -38,6 +41,16 @@ export interface StepRunnerOptions {
 export interface Step<C> {
   name: string;
   run(ctx: C): Promise<'stop' | undefined>;
+  /** The step only reads the page (no click, no typing): see {@link StepRunOptions}. */
+  readsOnly?: boolean;
+}
+
+export interface StepRunOptions {
+  /**
+   * The action only reads the page, so the screen after it is the screen before it: it gets
+   * the previous step's screenshot instead of a new one. A failure is photographed anyway.
+   */
+  readsOnly?: boolean;
 }
 
 /**
@@ -52,15 +65,17 @@ export class StepRunner {
     mkdirSync(opts.evidenceDir, { recursive: true });
   }
 
-  async run<T>(step: string, action: () => Promise<T>): Promise<T> {
+  async run<T>(step: string, action: () => Promise<T>, options: StepRunOptions = {}): Promise<T> {
     const startedAt = new Date();
     const base = `${String(this.records.length + 1).padStart(2, '0')}-${step}`;
     const log = this.opts.logger.child({ step });
     log.debug('step started');
     try {
       const result = await action();
+      const before = this.records.at(-1)?.screenshotPath;
       const record = this.record(step, 'ok', startedAt);
-      if (this.opts.screenshots !== false) record.screenshotPath = await this.shoot(base, log);
+      if (options.readsOnly && before) record.screenshotPath = before;
+      else if (this.opts.screenshots !== false) record.screenshotPath = await this.shoot(base, log);
       log.debug('step finished', { durationMs: record.durationMs });
       return result;
     } catch (thrown) {
@@ -130,7 +145,8 @@ export async function runSteps<C>(
   runner: StepRunner,
 ): Promise<StepRecord[]> {
   for (const step of steps) {
-    if ((await runner.run(step.name, () => step.run(ctx))) === 'stop') break;
+    const options = { readsOnly: step.readsOnly === true };
+    if ((await runner.run(step.name, () => step.run(ctx), options)) === 'stop') break;
   }
   return runner.records;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../runner/browser.ts';
+import { maskForEvidence } from '../../runner/evidence-mask.ts';
 import { errorCodeOf, messageOf, RpaError, SystemError } from '../../runner/errors.ts';
 import type { Logger } from '../../runner/logger.ts';
 import { detectRelease, loadSelectorMap, Selectors } from '../../runner/selectors.ts';
@@ -81,7 +82,7 @@ export class BrowserPostingSession implements PostingSession {
       page,
       evidenceDir: req.evidenceDir,
       logger,
-      mask: () => selectors.maskLocators(page),
+      mask: await maskForEvidence(page, selectors),
     });
     const ctx: PostContext = {
       ...this.sessionContext(page, logger),

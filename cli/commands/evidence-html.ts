@@ -36,10 +36,15 @@ function fieldRows(e: Evidence): unknown[][] {
 function stepSections(e: Evidence): string {
   return e.steps
     .map(
-      (s) => `<section class="step ${esc(s.status)}"><h3>${esc(s.step)} — ${esc(s.status)}
+      (s, i) => `<section class="step ${esc(s.status)}"><h3>${esc(s.step)} — ${esc(s.status)}
         <small>${esc(s.startedAt)}, ${esc(s.durationMs)} ms</small></h3>
         ${s.message ? `<p>${esc(s.errorCode)}: ${esc(s.message)}</p>` : ''}
-        ${screenshot(s.screenshotPath)}</section>`,
+        ${
+          // A step that only read the screen shares the shot of the step before it.
+          i > 0 && s.screenshotPath && s.screenshotPath === e.steps[i - 1]!.screenshotPath
+            ? '<p class="none">Read from the screen shown above; nothing on it changed.</p>'
+            : screenshot(s.screenshotPath)
+        }</section>`,
     )
     .join('\n');
 }

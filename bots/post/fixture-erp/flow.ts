@@ -27,7 +27,7 @@ const ENTRY_STEPS: ReadonlyArray<Step<PostContext>> = [
 
 const SAVE_STEPS: ReadonlyArray<Step<PostContext>> = [
   { name: 'save', run: save },
-  { name: 'read-document-number', run: readDocumentNumber },
+  { name: 'read-document-number', run: readDocumentNumber, readsOnly: true },
 ];
 
 export const fixtureErpFlow: PostingFlow = {

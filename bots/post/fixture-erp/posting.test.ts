@@ -76,7 +76,7 @@ describe('posting into the fixture ERP (release 1.4)', () => {
     expect(stored[0]?.attachment?.bytes).toBe(readFileSync(first.originalPath).length);
   });
 
-  it('leaves one full-page screenshot per step, numbered in order', async () => {
+  it('leaves one full-page screenshot per step, numbered in order; reading the number shares the save shot', async () => {
     const req = request(AZURE);
     const result = await session.post(req);
     expect(result.steps.map((s) => s.step)).toEqual([
@@ -90,10 +90,13 @@ describe('posting into the fixture ERP (release 1.4)', () => {
       'read-document-number',
     ]);
     expect(result.steps.every((s) => s.status === 'ok')).toBe(true);
+    const shots = result.steps.slice(0, -1);
     expect(readdirSync(req.evidenceDir).sort()).toEqual(
-      result.steps.map((s, i) => `${String(i + 1).padStart(2, '0')}-${s.step}.png`),
+      shots.map((s, i) => `${String(i + 1).padStart(2, '0')}-${s.step}.png`),
     );
     for (const s of result.steps) expect(existsSync(s.screenshotPath!)).toBe(true);
+    // The number is read off the screen the save step photographed.
+    expect(result.steps.at(-1)!.screenshotPath).toBe(result.steps.at(-2)!.screenshotPath);
     expect(world.erp.listInvoices().at(-1)?.lines).toHaveLength(4);
   });
 
