@@ -9,7 +9,8 @@ import type { Selectors } from './selectors.ts';
  * page loads, in every frame, paints the element magenta and hides its text and children. The
  * page then never shows the value: no screenshot has to paint boxes first and take them away
  * after (which cost about as much as the capture), a screenshot that forgot the mask cannot
- * leak it, and the screencast frames of a Playwright trace are covered too. The field still
+ * leak it, and the screencast frames of a Playwright trace are covered too (its DOM snapshots
+ * still hold the value: a trace is for people who may see it). The field still
  * takes input and reports its value as before; only its look changes.
  *
  * Elements with selectors the browser's CSS does not understand (Playwright's `text=`,

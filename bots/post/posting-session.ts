@@ -84,13 +84,14 @@ export class BrowserPostingSession implements PostingSession {
       logger,
       mask: await maskForEvidence(page, selectors),
     });
+    const steps = this.flow.steps(req.shadow === true);
+    const trace = await startTrace(page, this.opts.browser.trace === true, req.evidenceDir, logger);
     const ctx: PostContext = {
       ...this.sessionContext(page, logger),
+      offTheRecord: trace.paused,
       request: req,
       outcome: { erpDocumentNumber: null, alreadyPosted: false },
     };
-    const steps = this.flow.steps(req.shadow === true);
-    const trace = await startTrace(page, this.opts.browser.trace === true, logger);
     try {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -105,7 +106,7 @@ export class BrowserPostingSession implements PostingSession {
         }
       }
     } finally {
-      await trace.stop(path.join(req.evidenceDir, 'trace.zip'));
+      await trace.stop();
     }
     logger.info(ctx.outcome.alreadyPosted ? 'invoice was already posted' : 'invoice posted');
     return { ...ctx.outcome, release: selectors.map.release, steps: runner.records };
@@ -150,25 +151,49 @@ export class BrowserPostingSession implements PostingSession {
 
 /**
  * A Playwright trace of one posting (every action, DOM snapshot and network call), for the
- * hard cases screenshots cannot explain. Tracing problems are logged, never fail a posting.
+ * hard cases screenshots cannot explain. Tracing stops while the bot signs in and starts
+ * afresh after, since a trace keeps typed values and request bodies (a paused trace chunk
+ * would still carry the sign-in's network entries): the part before a sign-in is saved as
+ * `trace.zip`, each part after one as `trace-2.zip`, `trace-3.zip` and so on. Tracing
+ * problems are logged, never fail a posting.
  */
-async function startTrace(page: Page, enabled: boolean, logger: Logger) {
+async function startTrace(page: Page, enabled: boolean, dir: string, logger: Logger) {
   const tracing = page.context().tracing;
-  let isRunning = false;
-  if (enabled) {
+  let recording = false;
+  let parts = 0;
+  const nextFile = () => path.join(dir, ++parts === 1 ? 'trace.zip' : `trace-${parts}.zip`);
+  const warn = (what: string) => (error: unknown) => logger.warn(what, { error: messageOf(error) });
+  const start = async () => {
     try {
       await tracing.start({ screenshots: true, snapshots: true });
-      isRunning = true;
+      recording = true;
     } catch (error) {
-      logger.warn('trace not started', { error: messageOf(error) });
+      warn('trace not started')(error);
     }
-  }
+  };
+  if (enabled) await start();
   return {
-    stop: async (file: string) => {
-      if (!isRunning) return;
-      await tracing.stop({ path: file }).catch((error: unknown) => {
-        logger.warn('trace not saved', { error: messageOf(error) });
-      });
+    paused: async <T>(work: () => Promise<T>): Promise<T> => {
+      if (!recording) return work();
+      recording = false;
+      try {
+        await tracing.stop({ path: nextFile() });
+      } catch (error) {
+        warn('trace not saved')(error);
+        // The secret is not typed while a trace might still run: this throws when tracing
+        // cannot be stopped at all.
+        await tracing.stop();
+      }
+      try {
+        return await work();
+      } finally {
+        await start();
+      }
+    },
+    stop: async () => {
+      if (!recording) return;
+      recording = false;
+      await tracing.stop({ path: nextFile() }).catch(warn('trace not saved'));
     },
   };
 }

@@ -80,6 +80,11 @@ export interface SessionContext {
   password: string;
   timeoutMs: number;
   logger: Logger;
+  /**
+   * Runs `work` with the Playwright trace paused, for typing and sending a secret (the login):
+   * a trace keeps every typed value and request body. Unset where nothing is traced.
+   */
+  offTheRecord?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export interface PostContext extends SessionContext {

@@ -19,11 +19,14 @@ export async function ensureLoggedIn(ctx: SessionContext): Promise<void> {
   if (!(await sel.present(page, 'login.user'))) return;
   const user = await sel.resolve(page, 'login.user');
   ctx.logger.info('logging in');
-  await user.fill(ctx.user);
   // fill() types the secret into the field without it ever passing through a log line; the
-  // map masks the field in screenshots as well.
-  await (await sel.resolve(page, 'login.password')).fill(ctx.password);
-  await clickAndExpectPage(page, await sel.resolve(page, 'login.submit'), ctx.timeoutMs, 'login');
+  // map masks the field in screenshots, and a trace is paused until the answer came.
+  const signIn = async () => {
+    await user.fill(ctx.user);
+    await (await sel.resolve(page, 'login.password')).fill(ctx.password);
+    await clickAndExpectPage(page, await sel.resolve(page, 'login.submit'), ctx.timeoutMs, 'login');
+  };
+  await (ctx.offTheRecord ? ctx.offTheRecord(signIn) : signIn());
   if (await sel.probe(page, 'login.user')) {
     const shown = await readError(ctx, 'login.error_message');
     throw new SystemError('TARGET_LOGIN_FAILED', `login as ${ctx.user} refused: ${shown}`);
