@@ -58,6 +58,32 @@ describe('rpa CLI', () => {
     ]);
   });
 
+  it('counts only the open exceptions in status, not those already resolved', async () => {
+    const config = path.join(dataDir, 'users.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ usersFile: path.join(REPO, 'config/examples/users.yaml') }),
+    );
+    const bad = path.join(dataDir, 'cut-off.pdf');
+    writeFileSync(bad, '%PDF-1.7\n2 0 obj << /Type /Pages >> cut off in transfer');
+    const ingest = await rpa('ingest', bad, '--data-dir', dataDir);
+    const caseId = /cut-off\.pdf -> (C-[0-9a-f]{12}) held FILE_UNREADABLE/.exec(ingest.stdout)?.[1];
+    expect(caseId, ingest.stdout).toBeDefined();
+    const reject = await rpa(
+      ...['-c', config, '--data-dir', dataDir, 'reject', caseId!],
+      ...['--reason', 'sent by mistake', '--as', 'lena'],
+    );
+    expect(reject.code, reject.stderr).toBe(0);
+    const status = JSON.parse((await rpa('status', '--json', '--data-dir', dataDir)).stdout);
+    expect(status.counts).toEqual({ held: 1, rejected: 1 });
+    expect(status.outcomes).toMatchObject({
+      openOnly: true,
+      exceptionsByReason: { FILE_UNREADABLE: 1 },
+    });
+    const text = (await rpa('status', '--data-dir', dataDir)).stdout;
+    expect(text).toMatch(/^Open exceptions by reason: \n {2}FILE_UNREADABLE +1$/m);
+  });
+
   it('refuses a config file with an unknown key, naming it, with exit code 2', async () => {
     const config = path.join(dataDir, 'bad.yaml');
     writeFileSync(config, 'dataDir: ./x\nqueue:\n  atempts: 3\n');

@@ -17,7 +17,7 @@ export async function showStatus(options: GlobalOptions & { json?: boolean }): P
       code: c.holdCode,
       reason: c.holdReason,
     }));
-    const outcomes = await summariseOutcomes(db);
+    const outcomes = await summariseOutcomes(db, true);
     if (options.json) {
       console.log(JSON.stringify({ counts, outcomes, attention }, null, 2));
       return;
