@@ -58,6 +58,19 @@ describe('rpa CLI', () => {
     ]);
   });
 
+  it('lists a case that could not be read in the inbox by its file and reading error', async () => {
+    const inbox = await rpa('inbox', '--data-dir', dataDir);
+    expect(inbox.code, inbox.stderr).toBe(0);
+    expect(inbox.stdout).toMatch(
+      /C-[0-9a-f]{12} {2}FILE_UNREADABLE +unassigned +due \S+ {2}broken\.pdf \(not read\)\n {6}broken\.pdf: the PDF cannot be read/,
+    );
+    expect(inbox.stdout).not.toContain('? ?');
+    const items = JSON.parse((await rpa('inbox', '--json', '--data-dir', dataDir)).stdout);
+    expect(items).toEqual([
+      expect.objectContaining({ file: 'broken.pdf', wasRead: false, code: 'FILE_UNREADABLE' }),
+    ]);
+  });
+
   it('counts only the open exceptions in status, not those already resolved', async () => {
     const config = path.join(dataDir, 'users.json');
     writeFileSync(
