@@ -37,6 +37,19 @@ describe('rpa CLI', () => {
     expect(out.fields.gross_total.value).toBe('250.33');
   });
 
+  it('prints an error of extract --json as a JSON object on stdout, exit code 2', async () => {
+    const bad = path.join(dataDir, 'garbled.pdf');
+    writeFileSync(bad, '%PDF-1.7\n1 0 obj << garbage');
+    const result = await rpa('extract', bad, '--json');
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: { code: 'FILE_UNREADABLE', message: 'garbled.pdf: the PDF cannot be read' },
+    });
+    const plain = await rpa('extract', bad);
+    expect(plain).toMatchObject({ code: 2, stdout: '' });
+    expect(plain.stderr).toContain('[FILE_UNREADABLE]');
+  });
+
   it('holds a corrupt PDF as FILE_UNREADABLE and keeps the original', async () => {
     const bad = path.join(dataDir, 'broken.pdf');
     writeFileSync(bad, '%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without end');
