@@ -14,6 +14,7 @@ import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts'
 import { printOutcomes, summariseOutcomes } from './outcomes.ts';
 import { resumeUnfinished, type ShadowOption, withShadow } from './run.ts';
 import { printStateCounts } from './status.ts';
+import { maskIbansIn } from '../iban-display.ts';
 
 const DEMO_FILES = /\.(pdf|xml|png|jpe?g|tiff?)$/i;
 const DEMO_DIR = path.join(REPO_ROOT, 'fixtures/demo');
@@ -107,7 +108,9 @@ async function printDemoOutcome(
     if (c.state === 'posted' && postedInRun.has(c.id))
       postedNow.push(`${c.id} ${c.fileName} -> ${posting?.erpDocumentNumber}`);
     if (c.state === 'held' || c.state === 'failed') {
-      console.log(`  ${c.state}: ${c.id} ${c.fileName}  ${c.holdCode}: ${c.holdReason}`);
+      console.log(
+        `  ${c.state}: ${c.id} ${c.fileName}  ${c.holdCode}: ${maskIbansIn(String(c.holdReason))}`,
+      );
     }
     if (c.state === 'awaiting-approval') await printApproval(rt, c.id, c.fileName);
   }

@@ -5,6 +5,7 @@ import { listCases } from '../../runner/store/cases.ts';
 import { getApproval } from '../../runner/store/decisions.ts';
 import { getException } from '../../runner/store/exceptions.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
+import { maskIbansIn } from '../iban-display.ts';
 
 export interface InboxItem {
   caseId: string;
@@ -69,7 +70,7 @@ function printInbox(items: InboxItem[]): void {
   for (const i of items) {
     const due = i.deadlineAt ? ` due ${i.deadlineAt.slice(0, 16)}` : '';
     console.log(`  ${i.caseId}  ${i.code.padEnd(24)} ${i.owner.padEnd(16)}${due}  ${invoiceOf(i)}`);
-    if (i.reason) console.log(`      ${i.reason}`);
+    if (i.reason) console.log(`      ${maskIbansIn(i.reason)}`);
   }
 }
 
