@@ -37,6 +37,19 @@ describe('rpa CLI', () => {
     expect(out.fields.gross_total.value).toBe('250.33');
   });
 
+  it('prints an error of extract --json as a JSON object on stdout, exit code 2', async () => {
+    const bad = path.join(dataDir, 'garbled.pdf');
+    writeFileSync(bad, '%PDF-1.7\n1 0 obj << garbage');
+    const result = await rpa('extract', bad, '--json');
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: { code: 'FILE_UNREADABLE', message: 'garbled.pdf: the PDF cannot be read' },
+    });
+    const plain = await rpa('extract', bad);
+    expect(plain).toMatchObject({ code: 2, stdout: '' });
+    expect(plain.stderr).toContain('[FILE_UNREADABLE]');
+  });
+
   it('holds a corrupt PDF as FILE_UNREADABLE and keeps the original', async () => {
     const bad = path.join(dataDir, 'broken.pdf');
     writeFileSync(bad, '%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without end');
@@ -56,6 +69,45 @@ describe('rpa CLI', () => {
       'case.held',
       'exception.opened',
     ]);
+  });
+
+  it('lists a case that could not be read in the inbox by its file and reading error', async () => {
+    const inbox = await rpa('inbox', '--data-dir', dataDir);
+    expect(inbox.code, inbox.stderr).toBe(0);
+    expect(inbox.stdout).toMatch(
+      /C-[0-9a-f]{12} {2}FILE_UNREADABLE +unassigned +due \S+ {2}broken\.pdf \(not read\)\n {6}broken\.pdf: the PDF cannot be read/,
+    );
+    expect(inbox.stdout).not.toContain('? ?');
+    const items = JSON.parse((await rpa('inbox', '--json', '--data-dir', dataDir)).stdout);
+    expect(items).toEqual([
+      expect.objectContaining({ file: 'broken.pdf', wasRead: false, code: 'FILE_UNREADABLE' }),
+    ]);
+  });
+
+  it('counts only the open exceptions in status, not those already resolved', async () => {
+    const config = path.join(dataDir, 'users.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ usersFile: path.join(REPO, 'config/examples/users.yaml') }),
+    );
+    const bad = path.join(dataDir, 'cut-off.pdf');
+    writeFileSync(bad, '%PDF-1.7\n2 0 obj << /Type /Pages >> cut off in transfer');
+    const ingest = await rpa('ingest', bad, '--data-dir', dataDir);
+    const caseId = /cut-off\.pdf -> (C-[0-9a-f]{12}) held FILE_UNREADABLE/.exec(ingest.stdout)?.[1];
+    expect(caseId, ingest.stdout).toBeDefined();
+    const reject = await rpa(
+      ...['-c', config, '--data-dir', dataDir, 'reject', caseId!],
+      ...['--reason', 'sent by mistake', '--as', 'lena'],
+    );
+    expect(reject.code, reject.stderr).toBe(0);
+    const status = JSON.parse((await rpa('status', '--json', '--data-dir', dataDir)).stdout);
+    expect(status.counts).toEqual({ held: 1, rejected: 1 });
+    expect(status.outcomes).toMatchObject({
+      openOnly: true,
+      exceptionsByReason: { FILE_UNREADABLE: 1 },
+    });
+    const text = (await rpa('status', '--data-dir', dataDir)).stdout;
+    expect(text).toMatch(/^Open exceptions by reason: \n {2}FILE_UNREADABLE +1$/m);
   });
 
   it('refuses a config file with an unknown key, naming it, with exit code 2', async () => {

@@ -11,9 +11,11 @@ import {
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureErp, startFixtureErp } from '../fixtures/erp/server.ts';
+import { launchBrowser } from '../runner/browser.ts';
 import { openDb } from '../runner/store/db.ts';
 
 /**
@@ -110,6 +112,44 @@ describe('evidence and audit from the command line', () => {
       if (existsSync(file)) traces.push(file);
     }
     expect(traces).toHaveLength(1);
+  });
+
+  it('masks the IBAN for people, keeps it whole in --json, and keeps short columns on one line', async () => {
+    const iban = 'DE85370501980019283746';
+    const masked = 'DE** **** **** **** **37 46';
+    const file = path.join(work, 'masked.html');
+    expect((await rpa('evidence', caseId, '--html', file)).code).toBe(0);
+    const html = readFileSync(file, 'utf8');
+    expect(html).not.toContain(iban);
+    expect(html).toContain(`<td class="wide">${masked.replaceAll(' ', '\u00a0')}</td>`);
+    const text = (await rpa('evidence', caseId)).stdout;
+    expect(text).toContain(`${'iban'.padEnd(16)} ${masked}`);
+    expect(text).not.toContain(iban);
+    const json = JSON.parse((await rpa('evidence', caseId, '--json')).stdout);
+    expect(json.extraction.fields.iban).toBe(iban);
+
+    const browser = await launchBrowser({ headless: true });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(pathToFileURL(file).href);
+      // Times, codes, actors and actions are never broken over lines, whatever their neighbours.
+      const broken = await page.$$eval('th, td:not(.wide)', (cells) =>
+        cells
+          .filter((cell) => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            return range.getClientRects().length > 1;
+          })
+          .map((cell) => cell.textContent),
+      );
+      expect(broken).toEqual([]);
+      const narrowest = await page.$$eval('td.wide', (cells) =>
+        Math.min(...cells.map((cell) => cell.getBoundingClientRect().width)),
+      );
+      expect(narrowest).toBeGreaterThanOrEqual(280);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('names the audit event someone edited and exits 1', async () => {

@@ -34,6 +34,18 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+// Whether the command asked for `--json`: its errors then go to stdout as JSON too.
+let jsonOutput: boolean | undefined;
+program.hook('preAction', (_program, command) => {
+  jsonOutput = command.opts().json === true;
+});
+
+/** `{ "error": { "code", "message" } }` on stdout, for a command run with `--json`. */
+function printJsonError(code: string, message: string): void {
+  if (!(jsonOutput ?? process.argv.slice(2).includes('--json'))) return;
+  console.log(JSON.stringify({ error: { code, message } }, null, 2));
+}
+
 /** Global options merged with the command's own. */
 function opts<T>(command: Command): T {
   return command.optsWithGlobals() as T;
@@ -184,11 +196,13 @@ try {
   if (error instanceof CommanderError) {
     // Help and version end with 0; a usage error is an error (2), not a failed check (1).
     process.exitCode = error.exitCode === 0 ? 0 : 2;
+    if (error.exitCode !== 0) printJsonError('INVALID_ARGUMENT', error.message);
     process.exit();
   }
   // Operators get the message and the stable code, not a stack trace.
   const code = error instanceof ConfigError ? 'CONFIG_INVALID' : errorCodeOf(error);
   console.error(`rpa: ${messageOf(error)} [${code}]`);
+  printJsonError(code, messageOf(error));
   if (process.env.RPA_DEBUG) console.error(error);
   process.exitCode = 2;
 }

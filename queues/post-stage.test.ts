@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openRuntime } from '../cli/open-runtime.ts';
 import { loadConfig } from '../config/load.ts';
 import { type ErpEvent, type ErpFaults, startFixtureErp } from '../fixtures/erp/server.ts';
@@ -203,6 +203,33 @@ function killChromiumChildren(): number {
   }
   return count;
 }
+
+describe('the log of a posting', () => {
+  it('has one stage line per posting with the case, invoice number and ERP document number', async () => {
+    const w = await startWorld('v1');
+    const ids = await postAll(w);
+    await expectPostedOnce(w, ids);
+    const logFile = path.join(w.dir, 'logs', 'rpa.log');
+    const posted = await vi.waitFor(() => {
+      const lines = readFileSync(logFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.message === 'Invoice posted');
+      expect(lines).toHaveLength(ids.length);
+      return lines;
+    });
+    for (const [index, caseId] of ids.entries()) {
+      const ledger = await getPosting(w.rt.db, caseId);
+      expect(posted.filter((line) => line.caseId === caseId)).toEqual([
+        expect.objectContaining({
+          invoiceNumber: NUMBERS[index],
+          erpDocumentNumber: ledger?.erpDocumentNumber,
+        }),
+      ]);
+    }
+  });
+});
 
 describe('a failed posting', () => {
   it('is retried by an operator once the ERP is back, and posted once', async () => {

@@ -93,6 +93,20 @@ export async function listAudit(db: Db, caseId?: string): Promise<AuditEvent[]> 
   }));
 }
 
+/** The cases an event `action` was recorded for during run `runId`, each once. */
+export async function casesWithActionInRun(
+  db: Db,
+  runId: string,
+  action: string,
+): Promise<string[]> {
+  const rows = await db.query<{ case_id: string }>(
+    `SELECT DISTINCT case_id FROM audit_events
+     WHERE run_id = $1 AND action = $2 AND case_id IS NOT NULL`,
+    [runId, action],
+  );
+  return rows.map((r) => r.case_id);
+}
+
 export interface AuditVerdict {
   isIntact: boolean;
   eventCount: number;

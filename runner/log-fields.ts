@@ -12,6 +12,8 @@ export interface LogFields {
   invoiceNumber?: string;
   vendor?: string;
   erp?: string;
+  /** The number the target system gave a posted invoice. */
+  erpDocumentNumber?: string;
   selectorMapVersion?: string;
   step?: string;
   durationMs?: number;

@@ -20,7 +20,15 @@ export interface LoggerOptions {
   console: boolean;
 }
 
-const CONSOLE_KEYS: Array<keyof LogFields> = ['runId', 'caseId', 'step', 'code', 'error'];
+const CONSOLE_KEYS: Array<keyof LogFields> = [
+  'runId',
+  'caseId',
+  'invoiceNumber',
+  'erpDocumentNumber',
+  'step',
+  'code',
+  'error',
+];
 
 function consoleLine(info: winston.Logform.TransformableInfo): string {
   const facts = CONSOLE_KEYS.filter((k) => info[k] !== undefined)

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { errorCodeOf } from '../../runner/errors.ts';
 import { plainFields } from '../../runner/invoice.ts';
 import { silentLogger } from '../../runner/logger.ts';
+import { generateInvoice } from '../../fixtures/invoices/generate.ts';
+import { writeInvoicePdf } from '../../fixtures/invoices/pdf.ts';
 import { listCorpus, scoreFields } from '../../scripts/lib/corpus.ts';
+import { makeInput } from '../validate/test-input.ts';
+import { validateInvoice } from '../validate/validate-invoice.ts';
 import { extractDocument } from './index.ts';
 
 const options = {
@@ -59,6 +63,52 @@ describe('text-layer extraction over the corpus PDFs (embedded XML switched off)
     expect(result.fields.invoice_number!.confidence).toBeLessThan(1);
     expect(result.fields.gross_total?.value).toBe('34.73');
     expect(result.pageCount).toBe(2);
+  });
+});
+
+describe('IBANs on the text layer', () => {
+  const invoice = generateInvoice({ seed: 41, vendorId: 'brandt', language: 'de' });
+  const printed = invoice.vendor.iban;
+  const lastDigit = Number(printed.slice(-1));
+  const mistyped = `${printed.slice(0, -1)}${(lastDigit + 1) % 10}`;
+
+  const extractPdf = (pdf: Uint8Array) =>
+    extractDocument({ bytes: pdf, fileName: 'brandt.pdf' }, { ...options, readEmbeddedXml: false });
+
+  it('reads a valid IBAN exactly, at the confidence it always had', async () => {
+    const result = await extractPdf(writeInvoicePdf(invoice));
+    expect(result.fields.iban).toMatchObject({ value: printed, confidence: 0.95, source: 'text' });
+  });
+
+  it('keeps a labelled IBAN whose checksum fails, and validation holds it as IBAN_INVALID', async () => {
+    const pdf = writeInvoicePdf({ ...invoice, vendor: { ...invoice.vendor, iban: mistyped } });
+    const result = await extractPdf(pdf);
+    expect(result.fields.iban?.value).toBe(mistyped);
+    expect(result.fields.iban!.confidence).toBeLessThan(0.95);
+    const holds = validateInvoice(makeInput({}, {}, { extraction: result })).filter(
+      (r) => r.result === 'hold',
+    );
+    expect(holds.map((h) => h.code)).toContain('IBAN_INVALID');
+  });
+
+  it("reads the corpus's placeholder IBANs, labelled or of their country's length", async () => {
+    const read = async (suffix: string) => {
+      const entry = pdfs.find((e) => e.path.endsWith(suffix))!;
+      const result = await extractDocument(
+        { bytes: readFileSync(entry.path), fileName: entry.path },
+        { ...options, readEmbeddedXml: false },
+      );
+      return result.fields.iban?.value;
+    };
+    // "IBAN :  DE12 1234 4321 9876 00": four digits short of a German IBAN, but labelled.
+    expect(await read('EN16931_Innergemeinschaftliche_Lieferungen.pdf')).toBe('DE1212344321987600');
+    // Unlabelled in running text, 22 characters like every German IBAN.
+    expect(await read('ZUGFeRD_1p0_COMFORT_Kraftfahrversicherung_Bruttopreise.pdf')).toBe(
+      'DE75123456780000001234',
+    );
+    // VAT ids and other country-prefixed numbers are not taken for one.
+    expect(await read('EN16931_Einfach.pdf')).toBeUndefined();
+    expect(await read('AzureInterior.pdf')).toBeUndefined();
   });
 });
 

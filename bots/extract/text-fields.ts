@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { DocumentKind, FieldSource, InvoiceFields } from '../../runner/invoice.ts';
 import { corroborate } from './corroborate.ts';
-import { validIban } from './field-values.ts';
+import { ibanLength, isIbanShaped, validIban } from './field-values.ts';
 import { readLineItems } from './line-items.ts';
 import { findLabelled, type Hit, type PagedLine } from './label-search.ts';
 import { readParties } from './text-parties.ts';
@@ -205,9 +205,17 @@ function findVatId(lines: PagedLine[]): Hit | undefined {
   return undefined;
 }
 
+const IBAN_CANDIDATE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,34}/g;
+const IBAN_LABEL = /\bIBAN\b[\s:.]*$/i;
+
+/**
+ * The first IBAN whose checksum holds; failing that, the first IBAN-shaped value that follows
+ * an IBAN label or has its country's registered length. A mistyped IBAN is kept so that
+ * validation holds it as IBAN_INVALID instead of passing an invoice whose IBAN went unread.
+ */
 function findIban(lines: PagedLine[]): Hit | undefined {
   for (const line of lines) {
-    for (const m of line.text.matchAll(/\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,34}/g)) {
+    for (const m of line.text.matchAll(IBAN_CANDIDATE)) {
       const tokens = m[0].split(' ');
       for (let k = tokens.length; k > 0; k--) {
         const iban = validIban(tokens.slice(0, k).join(''));
@@ -215,7 +223,31 @@ function findIban(lines: PagedLine[]): Hit | undefined {
       }
     }
   }
+  for (const line of lines) {
+    for (const m of line.text.matchAll(IBAN_CANDIDATE)) {
+      const labelled = IBAN_LABEL.test(line.text.slice(0, m.index));
+      const iban = unverifiedIban(m[0].split(' '), labelled);
+      if (iban) return { value: iban, confidence: labelled ? 0.9 : 0.8, page: line.page };
+    }
+  }
   return undefined;
+}
+
+/**
+ * An IBAN-shaped value whose checksum was not checked: the leading tokens that make up the
+ * country's registered length, or after an IBAN label the printed groups up to the first token
+ * without a digit (a following "BIC").
+ */
+function unverifiedIban(tokens: string[], labelled: boolean): string | undefined {
+  const length = ibanLength(tokens[0] ?? '');
+  for (let k = tokens.length; k > 0; k--) {
+    const value = tokens.slice(0, k).join('');
+    if (value.length === length && isIbanShaped(value)) return value;
+  }
+  if (!labelled) return undefined;
+  const end = tokens.findIndex((t, i) => i > 0 && !/\d/.test(t));
+  const value = tokens.slice(0, end < 0 ? undefined : end).join('');
+  return isIbanShaped(value) ? value : undefined;
 }
 
 /** Keywords decide the kind of a document read as text. */

@@ -5,6 +5,7 @@ import { retryFailedCase } from '../../queues/stages/retry.ts';
 import { BusinessError } from '../../runner/errors.ts';
 import { getCase } from '../../runner/store/cases.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
+import { maskIbansIn } from '../iban-display.ts';
 
 export interface DecisionOptions extends GlobalOptions {
   /** The acting user; default $RPA_USER. */
@@ -30,7 +31,7 @@ async function withDecision(
     await act(rt, user);
     await rt.queue.waitUntilIdle();
     const c = await getCase(rt.db, caseId);
-    const hold = c?.holdCode ? ` ${c.holdCode}: ${c.holdReason}` : '';
+    const hold = c?.holdCode ? ` ${c.holdCode}: ${maskIbansIn(String(c.holdReason))}` : '';
     console.log(`${caseId} ${c?.state}${hold}`);
   } finally {
     await shutdown(rt);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { shutdown } from '../../queues/runtime.ts';
 import { pipelineHandlers } from '../../queues/pipeline.ts';
 import { receiveFile } from '../../queues/stages/receive.ts';
+import { casesWithActionInRun } from '../../runner/audit.ts';
 import { listCases } from '../../runner/store/cases.ts';
 import { finishRun } from '../../runner/store/runs.ts';
 import { getApproval } from '../../runner/store/decisions.ts';
@@ -13,6 +14,7 @@ import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts'
 import { printOutcomes, summariseOutcomes } from './outcomes.ts';
 import { resumeUnfinished, type ShadowOption, withShadow } from './run.ts';
 import { printStateCounts } from './status.ts';
+import { maskIbansIn } from '../iban-display.ts';
 
 const DEMO_FILES = /\.(pdf|xml|png|jpe?g|tiff?)$/i;
 const DEMO_DIR = path.join(REPO_ROOT, 'fixtures/demo');
@@ -98,14 +100,17 @@ async function printDemoOutcome(
   knownBefore: string[],
 ): Promise<void> {
   const cases = await listCases(rt.db);
+  // A case approved since an earlier run keeps that run's id but is posted in this one.
+  const postedInRun = new Set(await casesWithActionInRun(rt.db, rt.runId, 'case.posted'));
   const postedNow = [];
   for (const c of cases) {
     const posting = await getPosting(rt.db, c.id);
-    const isThisRun = c.runId === rt.runId;
-    if (c.state === 'posted' && isThisRun)
+    if (c.state === 'posted' && postedInRun.has(c.id))
       postedNow.push(`${c.id} ${c.fileName} -> ${posting?.erpDocumentNumber}`);
     if (c.state === 'held' || c.state === 'failed') {
-      console.log(`  ${c.state}: ${c.id} ${c.fileName}  ${c.holdCode}: ${c.holdReason}`);
+      console.log(
+        `  ${c.state}: ${c.id} ${c.fileName}  ${c.holdCode}: ${maskIbansIn(String(c.holdReason))}`,
+      );
     }
     if (c.state === 'awaiting-approval') await printApproval(rt, c.id, c.fileName);
   }

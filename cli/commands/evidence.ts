@@ -11,6 +11,7 @@ import type { Db } from '../../runner/store/db.ts';
 import { writeFileSync } from 'node:fs';
 import { configFrom, type GlobalOptions, openStore } from '../open-runtime.ts';
 import { renderEvidenceHtml } from './evidence-html.ts';
+import { maskIban, maskIbansIn } from '../iban-display.ts';
 
 /** Everything recorded about one case, in the order an auditor reads it. */
 export async function collectEvidence(db: Db, caseId: string) {
@@ -67,7 +68,7 @@ export async function showEvidence(
       return;
     }
     console.log(
-      `Case ${e.case.id}: ${e.case.state}${e.case.holdCode ? ` (${e.case.holdCode}: ${e.case.holdReason})` : ''}`,
+      `Case ${e.case.id}: ${e.case.state}${e.case.holdCode ? ` (${e.case.holdCode}: ${maskIbansIn(String(e.case.holdReason))})` : ''}`,
     );
     console.log(
       `Original: ${e.document.fileName}  sha256 ${e.document.sha256}\n  ${e.document.original}`,
@@ -78,10 +79,12 @@ export async function showEvidence(
       console.log(`Extraction (${e.extraction.method}):`);
       for (const [k, v] of Object.entries(e.extraction.fields)) {
         if (k === 'line_items') continue;
-        console.log(`  ${k.padEnd(16)} ${String(v)}  (confidence ${e.extraction.confidence[k]})`);
+        const value = k === 'iban' && v ? maskIban(String(v)) : String(v);
+        console.log(`  ${k.padEnd(16)} ${value}  (confidence ${e.extraction.confidence[k]})`);
       }
     }
-    for (const c of e.checks) console.log(`Check ${c.result.padEnd(4)} ${c.rule}: ${c.reason}`);
+    for (const c of e.checks)
+      console.log(`Check ${c.result.padEnd(4)} ${c.rule}: ${maskIbansIn(c.reason)}`);
     if (e.posting)
       console.log(
         `Posting: ${e.posting.state} ${e.posting.erpDocumentNumber ?? ''} on ${e.posting.target}`,

@@ -7,6 +7,7 @@ import {
   extractDocument,
 } from '../../bots/extract/index.ts';
 import { configFrom, type GlobalOptions, loggerFor } from '../open-runtime.ts';
+import { maskIban } from '../iban-display.ts';
 
 /**
  * `rpa extract FILE`: the fields read from one document, under the corpus's field names,
@@ -55,7 +56,8 @@ export async function extractFile(
     console.log(`${file}: ${extraction.documentKind} read by ${extraction.method}`);
     for (const [k, v] of Object.entries(fields)) {
       if (k === 'line_items' || !v) continue;
-      console.log(`  ${k.padEnd(16)} ${String(v.value).padEnd(40)} ${v.confidence.toFixed(2)}`);
+      const value = k === 'iban' ? maskIban(String(v.value)) : String(v.value);
+      console.log(`  ${k.padEnd(16)} ${value.padEnd(40)} ${v.confidence.toFixed(2)}`);
     }
     const lines = extraction.fields.line_items?.value.length ?? 0;
     console.log(`  line_items       ${lines} line(s)`);

@@ -5,6 +5,7 @@ import { listCases } from '../../runner/store/cases.ts';
 import { getApproval } from '../../runner/store/decisions.ts';
 import { getException } from '../../runner/store/exceptions.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
+import { maskIbansIn } from '../iban-display.ts';
 
 export interface InboxItem {
   caseId: string;
@@ -13,6 +14,9 @@ export interface InboxItem {
   code: string;
   owner: string;
   deadlineAt?: string;
+  file: string;
+  /** Whether the document was read at all; a file that could not be read has no fields. */
+  wasRead: boolean;
   invoiceNumber: string | null;
   seller: string | null;
   grossTotal: string | null;
@@ -39,6 +43,8 @@ export async function showInbox(
           code: isChain ? `APPROVAL ${a.level + 1}/${a.chain.length}` : (c.holdCode ?? '?'),
           owner: isChain ? a.chain[a.level]! : (e?.owner ?? 'unassigned'),
           ...(deadlineAt ? { deadlineAt } : {}),
+          file: c.fileName,
+          wasRead: c.extraction !== null,
           invoiceNumber: c.invoiceNumber,
           seller: c.sellerName,
           grossTotal: c.grossTotal,
@@ -63,12 +69,16 @@ function printInbox(items: InboxItem[]): void {
   console.log(`Inbox: ${items.length} case(s)`);
   for (const i of items) {
     const due = i.deadlineAt ? ` due ${i.deadlineAt.slice(0, 16)}` : '';
-    const money = `${i.grossTotal ?? '?'} ${i.currency ?? ''}`;
-    console.log(
-      `  ${i.caseId}  ${i.code.padEnd(24)} ${i.owner.padEnd(16)}${due}  ${i.invoiceNumber ?? '?'} ${i.seller ?? '?'} ${money}`,
-    );
-    if (i.reason) console.log(`      ${i.reason}`);
+    console.log(`  ${i.caseId}  ${i.code.padEnd(24)} ${i.owner.padEnd(16)}${due}  ${invoiceOf(i)}`);
+    if (i.reason) console.log(`      ${maskIbansIn(i.reason)}`);
   }
+}
+
+/** Number, seller and amount; the file name for a case none of them was read from. */
+function invoiceOf(i: InboxItem): string {
+  if (i.invoiceNumber === null && i.seller === null && i.grossTotal === null)
+    return `${i.file} (${i.wasRead ? 'no invoice number, seller or amount read' : 'not read'})`;
+  return `${i.invoiceNumber ?? '?'} ${i.seller ?? '?'} ${i.grossTotal ?? '?'} ${i.currency ?? ''}`;
 }
 
 /** `rpa escalate`: one sweep of exceptions past their deadline. */

@@ -7,6 +7,7 @@ import { getCase } from '../../runner/store/cases.ts';
 import type { Runtime } from '../../queues/runtime.ts';
 import { errorCodeOf, messageOf } from '../../runner/errors.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
+import { maskIbansIn } from '../iban-display.ts';
 
 /** `rpa ingest FILE...`: take one-off files and run them through the pipeline now. */
 export async function ingestFiles(files: string[], options: GlobalOptions): Promise<void> {
@@ -29,7 +30,7 @@ export async function ingestFiles(files: string[], options: GlobalOptions): Prom
     for (const r of received) {
       const c = await getCase(rt.db, r.caseId);
       const note = r.isNew ? '' : ' (already known)';
-      const hold = c?.holdCode ? ` ${c.holdCode}: ${c.holdReason}` : '';
+      const hold = c?.holdCode ? ` ${c.holdCode}: ${maskIbansIn(String(c.holdReason))}` : '';
       console.log(`${printable(r.file)} -> ${r.caseId} ${c?.state}${hold}${note}`);
     }
   } finally {

@@ -1,4 +1,4 @@
-import { listCases } from '../../runner/store/cases.ts';
+import { type CaseRecord, listCases } from '../../runner/store/cases.ts';
 import type { Db } from '../../runner/store/db.ts';
 import { countCasesSentToApproval } from '../../runner/store/decisions.ts';
 import { countExceptionsByCode } from '../../runner/store/exceptions.ts';
@@ -12,16 +12,22 @@ export interface Outcomes {
   touchlessPercent: string;
   /**
    * Every exception ever opened, by reason code; under APPROVAL_REQUIRED also the cases the
-   * routing sent to an approval chain, which wait for a person without an exception.
+   * routing sent to an approval chain, which wait for a person without an exception. With
+   * `openOnly`, only the exceptions still open and the cases awaiting approval now.
    */
   exceptionsByReason: Record<string, number>;
+  /** Whether `exceptionsByReason` counts only what still waits for a person. */
+  openOnly: boolean;
 }
 
 const UNDECIDED = ['received', 'extracted', 'validated'];
 const THROUGH = ['approved', 'posting', 'posted'];
 
-/** The share of invoices that went through untouched, and what held the others. */
-export async function summariseOutcomes(db: Db): Promise<Outcomes> {
+/**
+ * The share of invoices that went through untouched, and what held the others: ever (the
+ * demo's summary of what happened), or with `openOnly` what still waits (`rpa status`).
+ */
+export async function summariseOutcomes(db: Db, openOnly = false): Promise<Outcomes> {
   const cases = (await listCases(db)).filter((c) => !UNDECIDED.includes(c.state));
   const rows = await db.query<{ case_id: string }>(
     "SELECT DISTINCT case_id FROM audit_events WHERE case_id IS NOT NULL AND actor NOT LIKE 'bot:%'",
@@ -33,13 +39,20 @@ export async function summariseOutcomes(db: Db): Promise<Outcomes> {
     cases: cases.length,
     touchless,
     touchlessPercent: (Math.round(percent) / 10).toFixed(1),
-    exceptionsByReason: await countReasons(db),
+    exceptionsByReason: await countReasons(db, openOnly, cases),
+    openOnly,
   };
 }
 
-async function countReasons(db: Db): Promise<Record<string, number>> {
-  const byCode = await countExceptionsByCode(db);
-  const sentToApproval = await countCasesSentToApproval(db);
+async function countReasons(
+  db: Db,
+  openOnly: boolean,
+  cases: CaseRecord[],
+): Promise<Record<string, number>> {
+  const byCode = await countExceptionsByCode(db, openOnly);
+  const sentToApproval = openOnly
+    ? cases.filter((c) => c.state === 'awaiting-approval').length
+    : await countCasesSentToApproval(db);
   if (sentToApproval === 0) return byCode;
   const approvals = (byCode.APPROVAL_REQUIRED ?? 0) + sentToApproval;
   return { ...byCode, APPROVAL_REQUIRED: approvals };
@@ -48,6 +61,7 @@ async function countReasons(db: Db): Promise<Record<string, number>> {
 export function printOutcomes(o: Outcomes): void {
   console.log(`Touchless: ${o.touchless} of ${o.cases} cases (${o.touchlessPercent} %)`);
   const reasons = Object.entries(o.exceptionsByReason).sort(([, a], [, b]) => b - a);
-  console.log(`Exceptions by reason: ${reasons.length === 0 ? 'none' : ''}`);
+  const heading = o.openOnly ? 'Open exceptions by reason' : 'Exceptions by reason';
+  console.log(`${heading}: ${reasons.length === 0 ? 'none' : ''}`);
   for (const [code, n] of reasons) console.log(`  ${code.padEnd(24)} ${n}`);
 }

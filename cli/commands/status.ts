@@ -1,6 +1,7 @@
 import { countCasesByState, listCases } from '../../runner/store/cases.ts';
 import { configFrom, type GlobalOptions, openStore } from '../open-runtime.ts';
 import { printOutcomes, summariseOutcomes } from './outcomes.ts';
+import { maskIbansIn } from '../iban-display.ts';
 
 /** `rpa status`: cases by state, and what is held and why. */
 export async function showStatus(options: GlobalOptions & { json?: boolean }): Promise<void> {
@@ -17,7 +18,7 @@ export async function showStatus(options: GlobalOptions & { json?: boolean }): P
       code: c.holdCode,
       reason: c.holdReason,
     }));
-    const outcomes = await summariseOutcomes(db);
+    const outcomes = await summariseOutcomes(db, true);
     if (options.json) {
       console.log(JSON.stringify({ counts, outcomes, attention }, null, 2));
       return;
@@ -26,7 +27,7 @@ export async function showStatus(options: GlobalOptions & { json?: boolean }): P
     printOutcomes(outcomes);
     for (const a of attention) {
       console.log(
-        `  ${a.caseId}  ${a.state.padEnd(6)} ${String(a.code).padEnd(22)} ${a.file}: ${a.reason}`,
+        `  ${a.caseId}  ${a.state.padEnd(6)} ${String(a.code).padEnd(22)} ${a.file}: ${maskIbansIn(String(a.reason))}`,
       );
     }
   } finally {

@@ -65,11 +65,12 @@ export async function runPostStage(rt: Runtime, payload: StagePayload): Promise<
       },
     });
   });
-  rt.logger.info('Invoice posted', {
+  rt.logger.info(result.alreadyPosted ? 'Invoice found already posted' : 'Invoice posted', {
     runId: payload.runId,
     caseId: c.id,
     erp: targetName,
     invoiceNumber: c.invoiceNumber ?? undefined,
+    erpDocumentNumber: result.erpDocumentNumber ?? undefined,
   });
 }
 

@@ -1,8 +1,8 @@
-import { validateInvoice } from '../../bots/validate/index.ts';
+import { type CheckResult, validateInvoice } from '../../bots/validate/index.ts';
 import { appendAudit } from '../../runner/audit.ts';
 import { setCaseState } from '../../runner/store/cases.ts';
 import { replaceChecks } from '../../runner/store/checks.ts';
-import { openCaseException, scheduleEscalation } from '../escalation.ts';
+import { exceptionRouteFor, openCaseException, scheduleEscalation } from '../escalation.ts';
 import type { StagePayload } from '../names.ts';
 import type { Runtime } from '../runtime.ts';
 import { requireCase } from './extract-stage.ts';
@@ -22,34 +22,28 @@ export async function runValidateStage(rt: Runtime, payload: StagePayload): Prom
   const input = await buildValidationInput(rt, c);
   const checks = validateInvoice(input);
   const holds = checks.filter((check) => check.result === 'hold');
-  const firstHold = holds[0];
+  const leading = leadingHold(rt, holds);
   const opened = await rt.db.transaction(async (tx) => {
     await replaceChecks(tx, c.id, checks);
     await setCaseState(
       tx,
       c.id,
-      firstHold ? 'held' : 'validated',
-      firstHold && { code: firstHold.code, reason: firstHold.reason },
+      leading ? 'held' : 'validated',
+      leading && { code: leading.code, reason: leading.reason },
     );
     await appendAudit(tx, {
       runId: payload.runId,
       caseId: c.id,
       actor: 'bot:validate',
-      action: firstHold ? 'case.held' : 'case.validated',
+      action: leading ? 'case.held' : 'case.validated',
       data: {
         holds: holds.map((k) => ({ code: k.code, reason: k.reason })),
         passed: checks.filter((k) => k.result === 'pass').map((k) => k.rule),
         rulesVersion: input.rulesVersion,
       },
     });
-    if (!firstHold) return null;
-    return openCaseException(
-      rt,
-      tx,
-      c.id,
-      holds.map((h) => h.code),
-      payload.runId,
-    );
+    if (!leading) return null;
+    return openCaseException(rt, tx, c.id, [leading.code], payload.runId);
   });
   if (opened) {
     await scheduleEscalation(rt, c.id, opened.deadlineAt);
@@ -57,4 +51,15 @@ export async function runValidateStage(rt: Runtime, payload: StagePayload): Prom
     return;
   }
   await rt.queue.enqueue('route', payload);
+}
+
+/**
+ * The hold a case is shown with: the one its exception is opened for, which is the code the
+ * policy ranks highest (rule order decides only among codes the policy does not list).
+ */
+function leadingHold(rt: Runtime, holds: CheckResult[]): CheckResult | undefined {
+  if (holds.length === 0) return undefined;
+  const codes = holds.map((h) => h.code);
+  const { code } = exceptionRouteFor(rt, codes);
+  return holds.find((h) => h.code === code) ?? holds[0];
 }

@@ -70,10 +70,14 @@ export async function updateException(
   );
 }
 
-/** Counts of every exception ever opened, by reason code (resolved ones included). */
-export async function countExceptionsByCode(db: Db): Promise<Record<string, number>> {
+/** Counts of exceptions by reason code: every one ever opened, or with `openOnly` the open ones. */
+export async function countExceptionsByCode(
+  db: Db,
+  openOnly = false,
+): Promise<Record<string, number>> {
   const rows = await db.query<{ code: string; n: number }>(
-    'SELECT code, count(*)::int AS n FROM exceptions GROUP BY code ORDER BY code',
+    `SELECT code, count(*)::int AS n FROM exceptions
+     ${openOnly ? "WHERE state = 'open'" : ''} GROUP BY code ORDER BY code`,
   );
   return Object.fromEntries(rows.map((r) => [r.code, Number(r.n)]));
 }
