@@ -215,8 +215,9 @@ describe('the log of a posting', () => {
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line) as Record<string, unknown>)
-        .filter((line) => line.message === 'Invoice posted');
-      expect(lines).toHaveLength(ids.length);
+        .filter((line) => line.level !== 'debug' && /posted/i.test(String(line.message)));
+      // One line an operator reads per posting, not one from the bot and one from the stage.
+      expect(lines.map((line) => line.message)).toEqual(ids.map(() => 'Invoice posted'));
       return lines;
     });
     for (const [index, caseId] of ids.entries()) {

@@ -108,7 +108,10 @@ export class BrowserPostingSession implements PostingSession {
     } finally {
       await trace.stop();
     }
-    logger.info(ctx.outcome.alreadyPosted ? 'invoice was already posted' : 'invoice posted');
+    // The post stage logs the posting for operators, with its ledger outcome.
+    logger.debug(ctx.outcome.alreadyPosted ? 'bot found the invoice posted' : 'bot posted', {
+      erpDocumentNumber: ctx.outcome.erpDocumentNumber ?? undefined,
+    });
     return { ...ctx.outcome, release: selectors.map.release, steps: runner.records };
   }
 
