@@ -12,7 +12,7 @@ import { DEFAULT_SELECTORS_DIR } from '../runner/selectors.ts';
 const REPO = path.resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
 const work = mkdtempSync(path.join(os.tmpdir(), 'rpa-selcheck-'));
-const erps: Record<string, FixtureErp> = {};
+const erps: Record<'v1' | 'v2' | 'empty', FixtureErp> = {} as never;
 
 interface Verdict {
   code: number;
@@ -29,20 +29,30 @@ interface Verdict {
   }>;
 }
 
-async function check(release: 'v1' | 'v2', ...args: string[]): Promise<Verdict> {
-  const config = path.join(work, `rpa-${release}.json`);
-  const target = { baseUrl: erps[release]!.url, user: 'bot', password: { env: 'SELCHECK_PW' } };
+async function check(release: keyof typeof erps, ...args: string[]): Promise<Verdict> {
+  return checkAt(erps[release]!.url, 'pw', ...args);
+}
+
+/** The check against `url`, signing in with `password`; stderr kept for a failed run. */
+async function checkAt(url: string, password: string, ...args: string[]) {
+  const result = await runCheck(url, password, ...args);
+  return { code: result.code, ...JSON.parse(result.stdout || '{}') } as Verdict;
+}
+
+async function runCheck(url: string, password: string, ...args: string[]) {
+  const config = path.join(work, `rpa-${new URL(url).port}.json`);
+  const target = { baseUrl: url, user: 'bot', password: { env: 'SELCHECK_PW' } };
   writeFileSync(config, JSON.stringify({ dataDir: work, targets: { erp: target } }));
   const cli = [path.join(REPO, 'bin/rpa.mjs'), 'selectors', 'check', 'fixture-erp'];
   try {
     const out = await run(process.execPath, [...cli, '-c', config, '--json', ...args], {
       cwd: REPO,
-      env: { ...process.env, SELCHECK_PW: 'pw' },
+      env: { ...process.env, SELCHECK_PW: password },
     });
-    return { code: 0, ...JSON.parse(out.stdout) };
+    return { code: 0, stdout: out.stdout, stderr: out.stderr };
   } catch (error) {
-    const failed = error as { code: number; stdout: string };
-    return { code: failed.code, ...JSON.parse(failed.stdout) };
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
 
@@ -78,6 +88,15 @@ beforeAll(async () => {
       });
     }
   }
+});
+
+beforeAll(async () => {
+  // A fresh test system: nothing posted yet, so the search shows no rows.
+  erps.empty = await startFixtureErp({
+    dataFile: path.join(work, 'erp-empty.json'),
+    users: { bot: 'pw' },
+    release: 'v1',
+  });
 });
 
 afterAll(async () => {
@@ -159,8 +178,55 @@ describe('rpa selectors check', () => {
     map.elements['invoice.tax_total'].primary = 'form#frmEntry input[type="text"]';
     writeFileSync(file, stringifyYaml(map));
     const verdict = await check('v2', '--selectors-dir', dir);
-    expect(verdict.code).toBe(0);
+    // An amount field that could be any of the form's inputs is not fit to post with.
+    expect(verdict.code).toBe(1);
     expect(statusOf(verdict, 'v2', 'invoice.tax_total')).toBe('ambiguous');
     expect(statusOf(verdict, 'v2', 'frames.work')).toBe('ok');
+  });
+
+  it('counts a required element the map does not name, and an unparsable selector', async () => {
+    const dir = path.join(work, 'incomplete');
+    cpSync(DEFAULT_SELECTORS_DIR, dir, { recursive: true });
+    const file = path.join(dir, 'fixture-erp', 'v1.yaml');
+    const map = parseYaml(readFileSync(file, 'utf8'));
+    delete map.elements['invoice.gross_total'];
+    map.elements['invoice.vendor_vat_id'].primary = '#ctl00_ph_x7f3_txtVatId[[[';
+    writeFileSync(file, stringifyYaml(map));
+    const verdict = await check('v1', '--selectors-dir', dir);
+    expect(verdict.code).toBe(1);
+    const report = verdict.reports[0]!;
+    expect(report.elements.find((e) => e.element === 'invoice.gross_total')).toMatchObject({
+      status: 'missing',
+      required: true,
+      notInMap: true,
+    });
+    // The fallback still finds the field, but the map has a typo to fix.
+    expect(report.elements.find((e) => e.element === 'invoice.vendor_vat_id')).toMatchObject({
+      status: 'invalid',
+      invalid: [expect.stringContaining('#ctl00_ph_x7f3_txtVatId[[[')],
+    });
+  });
+
+  it('says a list with no rows could not be checked, on a system where nothing is posted yet', async () => {
+    const { code, stdout } = await runCheck(erps.empty.url, 'pw');
+    expect(code).toBe(1);
+    expect(stdout).toContain('"status": "no-rows"');
+    expect(stdout).not.toContain('"status": "missing"');
+  });
+
+  it('gives the real reason when there is nothing to check: no answer, a map that does not load, a refused password', async () => {
+    const dead = await runCheck('http://127.0.0.1:1/', 'pw');
+    expect(dead.code).toBe(2);
+    expect(dead.stderr).toMatch(/TARGET_UNAVAILABLE/);
+    const dir = path.join(work, 'bad-yaml');
+    cpSync(DEFAULT_SELECTORS_DIR, dir, { recursive: true });
+    const file = path.join(dir, 'fixture-erp', 'v1.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('fallbacks:', 'fallback:'));
+    const badMap = await runCheck(erps.v1.url, 'pw', '--selectors-dir', dir);
+    expect(badMap.code).toBe(2);
+    expect(badMap.stderr).toMatch(/Unrecognized key.*fallback/);
+    const refused = await runCheck(erps.v1.url, 'wrong');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/TARGET_LOGIN_FAILED/);
   });
 });

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../runner/browser.ts';
-import { messageOf } from '../../runner/errors.ts';
+import { errorCodeOf, messageOf } from '../../runner/errors.ts';
 import type { Logger } from '../../runner/logger.ts';
 import {
   detectRelease,
@@ -30,14 +30,23 @@ export interface ElementCheck {
   kind?: 'frame';
   /** The frame the element sits in, by name; unset on the top-level page. */
   frame?: string;
-  /** `ambiguous`: the selector that matched finds more than one element. */
-  status: 'ok' | 'fallback' | 'ambiguous' | 'missing' | 'unchecked';
+  /**
+   * `ambiguous`: the selector that matched finds more than one element. `invalid`: the browser
+   * cannot parse one of its selectors (a typo in the map). `no-rows`: a list, or a cell in one,
+   * that could not be checked because the list showed no rows. `unchecked`: not reachable
+   * without saving.
+   */
+  status: 'ok' | 'fallback' | 'ambiguous' | 'invalid' | 'missing' | 'no-rows' | 'unchecked';
   required: boolean;
   /** How many elements the selector that matched finds, on the first screen it matched. */
   matches: number;
   /** The selector that matched, and the screen it matched on. */
   selector?: string;
   screen?: string;
+  /** Selectors the browser refused to parse, with its message. */
+  invalid?: string[];
+  /** A required element the map does not name at all. */
+  notInMap?: boolean;
 }
 
 export interface ReleaseCheck {
@@ -57,7 +66,9 @@ export async function checkSelectorMaps(opts: CheckSelectorsOptions): Promise<Re
   const flow = flowFor(opts.system);
   const browser = await launchBrowser(opts.browser);
   try {
-    const live = await liveRelease(browser, opts);
+    // With `auto` the live release decides which map to check: without it there is nothing
+    // to check, and the reason (no answer, a map that does not load) is the error.
+    const live = await liveRelease(browser, opts, opts.release === 'auto');
     const maps =
       opts.release === 'all'
         ? loadSelectorMaps(opts.system, opts.selectorsDir)
@@ -76,12 +87,17 @@ export async function checkSelectorMaps(opts: CheckSelectorsOptions): Promise<Re
   }
 }
 
-async function liveRelease(browser: Browser, opts: CheckSelectorsOptions): Promise<string | null> {
+async function liveRelease(
+  browser: Browser,
+  opts: CheckSelectorsOptions,
+  mustDetect: boolean,
+): Promise<string | null> {
   const page = await browser.newPage();
   try {
     await openPage(page, opts.baseUrl, opts.browser.stepTimeoutMs);
     return await detectRelease(page, opts.system, opts.selectorsDir);
   } catch (error) {
+    if (mustDetect) throw error;
     opts.logger.warn('live release not detected', { error: messageOf(error) });
     return null;
   } finally {
@@ -127,6 +143,8 @@ async function checkMap(
       }
     });
   } catch (error) {
+    // A refused password or a target that stopped answering says nothing about the map.
+    if (WALK_FAULTS.has(errorCodeOf(error) ?? '')) throw error;
     report.walkError = messageOf(error);
   } finally {
     await context.close();
@@ -135,7 +153,9 @@ async function checkMap(
   return report;
 }
 
-type Found = Pick<ElementCheck, 'status' | 'matches' | 'selector' | 'screen'>;
+type Found = Pick<ElementCheck, 'status' | 'matches' | 'selector' | 'screen' | 'invalid'>;
+
+const WALK_FAULTS = new Set(['TARGET_LOGIN_FAILED', 'TARGET_UNAVAILABLE', 'BROWSER_FAILED']);
 
 /** Frames are listed beside the elements under the name they have in the map's YAML. */
 const FRAME_KEY = (frame: string) => `frames.${frame}`;
@@ -150,8 +170,14 @@ function verdicts(flow: PostingFlow, map: SelectorMap, seen: Map<string, Found>)
   const requiredFrames = new Set(
     [...required].flatMap((n) => framePath(map, map.elements[n]?.frame)),
   );
+  // A list with no rows on the live UI cannot be checked, nor can the cells of its rows.
+  const isListing = (name: string) =>
+    flow.check.lists.includes(name) || flow.check.within[name] !== undefined;
   const verdict = (key: string, isRequired: boolean, extra: Partial<ElementCheck>) => {
-    const found = seen.get(key) ?? { status: 'missing' as const, matches: 0 };
+    const found = seen.get(key) ?? {
+      status: isListing(key) && !listShowedRows(flow, seen, key) ? 'no-rows' : 'missing',
+      matches: 0,
+    };
     return { element: key, ...extra, ...found, required: isRequired };
   };
   const frames = Object.keys(map.frames).map((frame) =>
@@ -164,7 +190,18 @@ function verdicts(flow: PostingFlow, map: SelectorMap, seen: Map<string, Found>)
     }
     return verdict(name, required.has(name), inFrame);
   });
-  return [...frames, ...elements];
+  const absent = [...required]
+    .filter((name) => !Object.hasOwn(map.elements, name))
+    .map((name): ElementCheck => {
+      return { element: name, status: 'missing', required: true, matches: 0, notInMap: true };
+    });
+  return [...frames, ...elements, ...absent];
+}
+
+/** Whether the list an element belongs to (the element itself, or its row) showed a row. */
+function listShowedRows(flow: PostingFlow, seen: Map<string, Found>, name: string): boolean {
+  const list = flow.check.within[name] ?? name;
+  return seen.has(list);
 }
 
 /** The first candidate selector that matches on this screen, and how many it matches. */
@@ -200,14 +237,23 @@ async function firstMatch(
   candidates: string[],
   isList: boolean,
 ): Promise<Omit<Found, 'screen'> | null> {
+  const invalid: string[] = [];
   for (const [index, selector] of candidates.entries()) {
     const count = await scope
       .locator(selector)
       .count()
-      .catch(() => 0);
+      .catch((error: unknown) => {
+        const message = messageOf(error);
+        if (UNPARSABLE.test(message)) invalid.push(`${selector}: ${message.replace(/^\S+: /, '')}`);
+        return 0;
+      });
     if (count === 0) continue;
+    if (invalid.length > 0) return { status: 'invalid', matches: count, selector, invalid };
     const status = count > 1 && !isList ? 'ambiguous' : index > 0 ? 'fallback' : 'ok';
     return { status, matches: count, selector };
   }
-  return null;
+  return invalid.length > 0 ? { status: 'invalid', matches: 0, invalid } : null;
 }
+
+/** How the browser refuses a selector it cannot parse (CSS or XPath). */
+const UNPARSABLE = /while parsing|not a valid (XPath|selector)|Unknown engine|SyntaxError/i;
