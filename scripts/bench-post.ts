@@ -4,10 +4,11 @@
  * that does the same ERP work (log in once, search the vendor and number, fill the same form,
  * attach the original, save, read the number) with no runner, no map resolution and no
  * screenshots. Same run, same fixture ERP, alternating rounds so neither side gets a warmer
- * machine. Usage: `tsx scripts/bench-post.ts [--json] [--count N] [--release v1|v2]`.
+ * machine. Memory is each browser's proportional set size (shared pages counted once).
+ * Usage: `tsx scripts/bench-post.ts [--json] [--count N] [--release v1|v2] [--steps]`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type FrameLocator, type Locator, type Page } from 'playwright-core';
@@ -30,42 +31,65 @@ const PASSWORD = 'bench-pw';
 
 interface Side {
   ms: number[];
-  /** Peak resident set of this process, MiB. */
-  nodeRssMiB: number;
-  /** Peak JS heap in use, MiB. */
-  heapMiB: number;
-  /** Peak resident set of the browser and its renderers, MiB. */
-  browserRssMiB: number;
+  /** Peak proportional set size of this side's browser and its renderers, MiB. */
+  browserPssMiB: number;
 }
 
-const newSide = (): Side => ({ ms: [], nodeRssMiB: 0, heapMiB: 0, browserRssMiB: 0 });
+const newSide = (): Side => ({ ms: [], browserPssMiB: 0 });
 
-/** RSS of every process below this one (Chromium and its renderers), in MiB. */
-function childrenRssMiB(): number {
-  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
+/** Peak resident set and JS heap of this process, which runs both sides. */
+const node = { rssMiB: 0, heapMiB: 0 };
+
+/** pid, parent pid and RSS (KiB) of every process. */
+function processes(): Array<[number, number, number]> {
+  return execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
     .trim()
     .split('\n')
     .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
-  const below = new Set([process.pid]);
-  let kib = 0;
+}
+
+/** Direct children of this process: each launched browser is one, its renderers below it. */
+function childPids(): Set<number> {
+  return new Set(processes().flatMap(([pid, ppid]) => (ppid === process.pid ? [pid] : [])));
+}
+
+/**
+ * Memory of a browser: every process below `root`, by proportional set size, so pages the
+ * browser's processes share (the binary, shared memory) count once, not once per process.
+ * Falls back to RSS where /proc has no smaps_rollup.
+ */
+function browserPssMiB(root: number): number {
+  const rows = processes();
+  const tree = new Set([root]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [pid, ppid, rss] of rows) {
-      if (below.has(ppid) && !below.has(pid)) {
-        below.add(pid);
-        kib += rss;
+    for (const [pid, ppid] of rows) {
+      if (tree.has(ppid) && !tree.has(pid)) {
+        tree.add(pid);
         grew = true;
       }
+    }
+  }
+  let kib = 0;
+  for (const [pid, , rss] of rows) {
+    if (!tree.has(pid)) continue;
+    try {
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      kib += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? rss);
+    } catch {
+      kib += rss;
     }
   }
   return kib / 1024;
 }
 
-function sample(side: Side): void {
+function sample(side: Side, browserRoot: number | undefined): void {
   const mem = process.memoryUsage();
-  side.nodeRssMiB = Math.max(side.nodeRssMiB, mem.rss / 2 ** 20);
-  side.heapMiB = Math.max(side.heapMiB, mem.heapUsed / 2 ** 20);
-  side.browserRssMiB = Math.max(side.browserRssMiB, childrenRssMiB());
+  node.rssMiB = Math.max(node.rssMiB, mem.rss / 2 ** 20);
+  node.heapMiB = Math.max(node.heapMiB, mem.heapUsed / 2 ** 20);
+  if (browserRoot !== undefined) {
+    side.browserPssMiB = Math.max(side.browserPssMiB, browserPssMiB(browserRoot));
+  }
 }
 
 /**
@@ -145,6 +169,7 @@ async function main(): Promise<void> {
   const bare = newSide();
   /** Per-step durations of the runner, for finding where its time goes (`--steps`). */
   const stepMs = new Map<string, number[]>();
+  const before = childPids();
   const session = await openPostingSession({
     system: 'fixture-erp',
     baseUrl: erp.url,
@@ -154,11 +179,14 @@ async function main(): Promise<void> {
     browser: { headless: true, stepTimeoutMs: 15_000 },
     logger: silentLogger,
   });
+  const runnerBrowser = [...childPids()].find((pid) => !before.has(pid));
+  const withRunner = childPids();
   const browser = await chromium.launch({
     executablePath: findChromium(),
     headless: true,
     args: CHROMIUM_ARGS,
   });
+  const bareBrowser = [...childPids()].find((pid) => !withRunner.has(pid));
   const page = await (
     await browser.newContext({ viewport: { width: 1280, height: 900 } })
   ).newPage();
@@ -181,12 +209,12 @@ async function main(): Promise<void> {
         for (const s of result.steps)
           stepMs.set(s.step, [...(stepMs.get(s.step) ?? []), s.durationMs]);
       }
-      sample(runner);
+      sample(runner, runnerBrowser);
       started = performance.now();
       const doc = await postBare({ ...invoice, invoice_number: number('B') }, originalPath);
       if (!doc) throw new Error('bare script posted nothing');
       if (round > 0) bare.ms.push(performance.now() - started);
-      sample(bare);
+      sample(bare, bareBrowser);
     }
   } finally {
     await session.close();
@@ -211,33 +239,35 @@ function report(runner: Side, bare: Side): void {
   const summary = (s: Side) => ({
     medianMs: Math.round(median(s.ms)),
     meanMs: Math.round(s.ms.reduce((a, b) => a + b, 0) / s.ms.length),
-    nodeRssMiB: Math.round(s.nodeRssMiB),
-    heapMiB: Math.round(s.heapMiB),
+    browserPssMiB: Math.round(s.browserPssMiB),
   });
   const figures = {
     release: RELEASE,
     invoices: COUNT,
     runner: summary(runner),
     bare: summary(bare),
-    // Both browsers run side by side in this process, so their RSS is measured together.
-    browsersRssMiB: Math.round(Math.max(runner.browserRssMiB, bare.browserRssMiB)),
+    // One process runs both sides (and the fixture ERP), so its memory is not split.
+    node: { rssMiB: Math.round(node.rssMiB), heapMiB: Math.round(node.heapMiB) },
     timeRatio: Number((median(runner.ms) / median(bare.ms)).toFixed(2)),
+    browserMemoryRatio: Number((runner.browserPssMiB / bare.browserPssMiB).toFixed(2)),
   };
   if (asJson) {
     console.log(JSON.stringify(figures, null, 2));
     return;
   }
+  const { runner: r, bare: b } = figures;
   console.log(`Posting ${COUNT} invoices into fixture ERP ${RELEASE}, per invoice:`);
   console.log(
-    `  runner (screenshots, map, search): ${figures.runner.medianMs} ms median, ${figures.runner.meanMs} ms mean`,
+    `  runner (screenshots, map, search): ${r.medianMs} ms median, ${r.meanMs} ms mean; browser ${r.browserPssMiB} MiB PSS`,
   );
   console.log(
-    `  bare Playwright script:            ${figures.bare.medianMs} ms median, ${figures.bare.meanMs} ms mean`,
+    `  bare Playwright script:            ${b.medianMs} ms median, ${b.meanMs} ms mean; browser ${b.browserPssMiB} MiB PSS`,
   );
   console.log(
-    `  node RSS ${figures.runner.nodeRssMiB} MiB, heap ${figures.runner.heapMiB} MiB; browsers RSS ${figures.browsersRssMiB} MiB`,
+    `  node process (both sides and the ERP): ${figures.node.rssMiB} MiB RSS, ${figures.node.heapMiB} MiB heap at peak`,
   );
   console.log(`  time ratio runner / bare: ${figures.timeRatio}x (goal <= 1.5x)`);
+  console.log(`  browser memory ratio runner / bare: ${figures.browserMemoryRatio}x`);
 }
 
 await main();
