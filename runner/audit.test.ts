@@ -73,4 +73,31 @@ describe('audit chain', () => {
     expect(events[0]!.data).toEqual({ a: [1, '1.10'], b: 2 });
     expect(events.every((e, i) => i === 0 || e.prevHash === events[i - 1]!.hash)).toBe(true);
   });
+
+  it('notices the newest events cut and the head record rewound, by the posting ledger', async () => {
+    const at = '2026-01-01T00:00:00Z';
+    await db.query(
+      `INSERT INTO documents VALUES ('abc', 'a.pdf', 'application/pdf', 1, '/x', $1)`,
+      [at],
+    );
+    await db.query(
+      `INSERT INTO cases (id, sha256, state, run_id, created_at, updated_at)
+       VALUES ('C-1', 'abc', 'posted', 'R-1', $1, $1)`,
+      [at],
+    );
+    await db.query(
+      `INSERT INTO postings (case_id, target, idempotency_key, state, updated_at)
+       VALUES ('C-1', 'erp', 'k', 'posted', $1)`,
+      [at],
+    );
+    expect(await verifyAuditChain(db)).toMatchObject({ isIntact: true });
+    // Someone removes the posting's event and makes the head record point at the one before.
+    const [third] = (await listAudit(db)).slice(2, 3);
+    await db.query('DELETE FROM audit_events WHERE seq = 4');
+    await db.query('UPDATE audit_head SET seq = 3, hash = $1', [third!.hash]);
+    expect(await verifyAuditChain(db)).toMatchObject({
+      isIntact: false,
+      problem: 'case C-1 is posted in the ledger, but its case.posted event is gone',
+    });
+  });
 });

@@ -135,7 +135,9 @@ export async function verifyAuditChain(db: Db): Promise<AuditVerdict> {
 
 /**
  * What the chain cannot show by itself: events removed from its end. The head record names
- * the newest event written, and every case must have at least the event that opened it.
+ * the newest event written, every case must have at least the event that opened it, and a
+ * posting the ledger holds as done must have its `case.posted` event (both are written in
+ * one transaction), so cutting the newest events and rewinding the head record is seen too.
  */
 async function findCutOff(db: Db, lastSeq: number, lastHash: string): Promise<string | null> {
   const [head] = await db.query<{ seq: number; hash: string }>(
@@ -149,7 +151,15 @@ async function findCutOff(db: Db, lastSeq: number, lastHash: string): Promise<st
     `SELECT c.id FROM cases c WHERE NOT EXISTS
        (SELECT 1 FROM audit_events e WHERE e.case_id = c.id) LIMIT 1`,
   );
-  return orphan ? `case ${orphan.id} has no audit event left` : null;
+  if (orphan) return `case ${orphan.id} has no audit event left`;
+  const [unrecorded] = await db.query<{ case_id: string }>(
+    `SELECT p.case_id FROM postings p WHERE p.state = 'posted' AND NOT EXISTS
+       (SELECT 1 FROM audit_events e WHERE e.case_id = p.case_id AND e.action = 'case.posted')
+     LIMIT 1`,
+  );
+  return unrecorded
+    ? `case ${unrecorded.case_id} is posted in the ledger, but its case.posted event is gone`
+    : null;
 }
 
 function broken(eventCount: number, seq: number, problem: string): AuditVerdict {
