@@ -96,6 +96,9 @@ describe('evidence and audit from the command line', () => {
     }
     expect(html).toContain('case.posted');
     expect(html).toContain('2025001053');
+    // The lines the bot typed into the ERP, as read from the invoice.
+    expect(html).toContain('<h3>Invoice lines</h3>');
+    expect(html).toContain('Service technician on site');
     expect(html).toContain(documentNumber);
     // Every step's screenshot is inlined: the file opens anywhere, without the data folder.
     // Reading the document number shares the save step's shot, shown once.

@@ -57,12 +57,19 @@ function fieldRows(e: Evidence): unknown[][] {
     ]);
 }
 
+/** The invoice lines as read: what the bot typed into the ERP's line rows. */
+function lineRows(e: Evidence): unknown[][] {
+  const lines = (e.extraction?.fields.line_items ?? []) as Array<Record<string, unknown>>;
+  return lines.map((l) => [l.description, l.quantity, l.unit_price, l.line_total]);
+}
+
 function stepSections(e: Evidence): string {
   return e.steps
     .map(
       (s, i) => `<section class="step ${esc(s.status)}"><h3>${esc(s.step)} — ${esc(s.status)}
         <small>${esc(s.startedAt)}, ${esc(s.durationMs)} ms</small></h3>
         ${s.message ? `<p>${esc(s.errorCode)}: ${esc(s.message)}</p>` : ''}
+        ${s.htmlPath ? `<p>The page as it was, saved at the failure: <code>${esc(s.htmlPath)}</code></p>` : ''}
         ${
           // A step that only read the screen shares the shot of the step before it.
           i > 0 && s.screenshotPath && s.screenshotPath === e.steps[i - 1]!.screenshotPath
@@ -100,6 +107,8 @@ ${c.holdCode ? `<p class="hold">${esc(c.holdCode)}: ${shown(c.holdReason)}</p>` 
   )}
 <h2>Extracted data${e.extraction ? ` (${esc(e.extraction.method)})` : ''}</h2>
 ${table(['field', 'value', 'confidence'], fieldRows(e), [1])}
+<h3>Invoice lines</h3>
+${table(['description', 'quantity', 'unit price', 'line total'], lineRows(e), [0])}
 <h2>Checks</h2>${table(
     ['result', 'rule', 'code', 'reason'],
     e.checks.map((k) => [k.result, k.rule, k.code, k.reason]),

@@ -82,6 +82,15 @@ export async function showEvidence(
         const value = k === 'iban' && v ? maskIban(String(v)) : String(v);
         console.log(`  ${k.padEnd(16)} ${value}  (confidence ${e.extraction.confidence[k]})`);
       }
+      const lines = (e.extraction.fields.line_items ?? []) as Array<Record<string, unknown>>;
+      for (const [i, l] of lines.entries()) {
+        const [quantity, price, total] = [l.quantity, l.unit_price, l.line_total].map(
+          (v) => v ?? '?',
+        );
+        console.log(
+          `  line ${String(i + 1).padEnd(11)} ${l.description ?? ''}: ${quantity} x ${price} = ${total}`,
+        );
+      }
     }
     for (const c of e.checks)
       console.log(`Check ${c.result.padEnd(4)} ${c.rule}: ${maskIbansIn(c.reason)}`);
@@ -93,6 +102,8 @@ export async function showEvidence(
       console.log(
         `Step ${s.step.padEnd(14)} ${s.status.padEnd(6)} ${s.durationMs} ms ${s.screenshotPath ?? ''}`,
       );
+      if (s.message) console.log(`  ${s.errorCode}: ${s.message}`);
+      if (s.htmlPath) console.log(`  page at the failure: ${s.htmlPath}`);
     }
     for (const d of e.decisions) console.log(`Decision: ${d.at} ${d.actor} ${d.action}`);
     for (const a of e.audit) console.log(`Audit #${a.seq} ${a.at} ${a.actor} ${a.action}`);
