@@ -42,7 +42,11 @@ export function guardStage(rt: Runtime, stage: Stage, work: GuardedWork): StageH
         throw error;
       }
       await recordFinalFailure(rt, stage, payload, error, attempt);
-      log.error('Stage failed', { attempt: attempt.attempt, code, error: message });
+      // A business refusal is the process working: the case waits for a person. Only a fault
+      // that used up its attempts is an error for the operator.
+      if (isRetryable(error))
+        log.error('Stage failed', { attempt: attempt.attempt, code, error: message });
+      else log.warn('Case held for a person', { code, error: message });
       markFinal(error);
       throw error;
     }
