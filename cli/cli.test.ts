@@ -110,6 +110,47 @@ describe('rpa CLI', () => {
     expect(text).toMatch(/^Open exceptions by reason: \n {2}FILE_UNREADABLE +1$/m);
   });
 
+  it('exits 2 when an ingested case failed, and refuses a retry by a user not in the directory', async () => {
+    const config = path.join(dataDir, 'erp-down.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        queue: { attempts: 1, backoffMs: 10 },
+        usersFile: path.join(REPO, 'config/examples/users.yaml'),
+        // Port 9 (discard) has nothing listening: the ERP is unreachable.
+        targets: {
+          erp: { baseUrl: 'http://127.0.0.1:9', user: 'bot', password: { env: 'HOME' } },
+        },
+      }),
+    );
+    const dir = path.join(dataDir, 'erp-down');
+    const invoice = path.join(REPO, 'fixtures/demo/05_2025001053_ubl.xml');
+    const ingest = await rpa('-c', config, '--data-dir', dir, 'ingest', invoice);
+    const caseId = /-> (C-[0-9a-f]{12}) failed TARGET_UNAVAILABLE/.exec(ingest.stdout)?.[1];
+    expect(caseId, ingest.stdout + ingest.stderr).toBeDefined();
+    expect(ingest.code).toBe(2);
+    const retry = await rpa(
+      '-c',
+      config,
+      '--data-dir',
+      dir,
+      'retry',
+      caseId!,
+      '--as',
+      'zz-unknown',
+    );
+    expect(retry.code).toBe(2);
+    expect(retry.stderr).toContain('User "zz-unknown" is not in the user directory [USER_UNKNOWN]');
+    const evidence = JSON.parse(
+      (await rpa('-c', config, '--data-dir', dir, 'evidence', caseId!, '--json')).stdout,
+    );
+    expect(evidence.case.state).toBe('failed');
+    const actions = evidence.audit.map((a: { action: string }) => a.action);
+    expect(actions).not.toContain('case.retried');
+    expect(actions).not.toContain('decision.refused');
+    expect(evidence.audit.map((a: { actor: string }) => a.actor)).not.toContain('zz-unknown');
+  });
+
   it('refuses a config file with an unknown key, naming it, with exit code 2', async () => {
     const config = path.join(dataDir, 'bad.yaml');
     writeFileSync(config, 'dataDir: ./x\nqueue:\n  atempts: 3\n');
