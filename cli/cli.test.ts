@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -157,6 +157,30 @@ describe('rpa CLI', () => {
     const result = await rpa('status', '--config', config);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/queue: Unrecognized key.*atempts.*\[CONFIG_INVALID\]/s);
+  });
+
+  it('refuses a data folder without a store for read-only commands, naming it and creating nothing', async () => {
+    const missing = path.join(dataDir, 'does-not-exist');
+    const empty = path.join(dataDir, 'empty');
+    mkdirSync(empty);
+    for (const args of [
+      ['audit', 'verify'],
+      ['audit', 'verify', '--json'],
+      ['status'],
+      ['status', '--json'],
+      ['evidence', 'C-000000000000'],
+      ['inbox'],
+    ]) {
+      for (const dir of [missing, empty]) {
+        const result = await rpa(...args, '--data-dir', dir);
+        expect(result.code, args.join(' ')).toBe(2);
+        expect(result.stderr).toContain(`No store in the data folder ${dir}`);
+        expect(result.stderr).toContain('[STORE_NOT_FOUND]');
+        expect(result.stdout).not.toContain('intact');
+      }
+      expect(existsSync(missing), args.join(' ')).toBe(false);
+      expect(readdirSync(empty), args.join(' ')).toEqual([]);
+    }
   });
 
   it('names an unknown case with its code', async () => {
