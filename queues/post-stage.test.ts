@@ -136,6 +136,9 @@ describe.each(['v1', 'v2'] as const)('post stage against release %s', (release) 
     expect(w.erp.listInvoices()).toEqual([]);
     expect((await getCase(w.rt.db, caseId))?.state).toBe('approved');
     expect((await getPosting(w.rt.db, caseId))?.state).toBe('shadow');
+    const actions = (await listAudit(w.rt.db, caseId)).map((e) => e.action);
+    expect(actions).toContain('case.shadow-run');
+    expect(actions).not.toContain('case.posted');
     const steps = await listSteps(w.rt.db, caseId);
     expect(steps.map((s) => s.step)).toEqual([
       'login',
