@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -110,12 +110,77 @@ describe('rpa CLI', () => {
     expect(text).toMatch(/^Open exceptions by reason: \n {2}FILE_UNREADABLE +1$/m);
   });
 
+  it('exits 2 when an ingested case failed, and refuses a retry by a user not in the directory', async () => {
+    const config = path.join(dataDir, 'erp-down.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        queue: { attempts: 1, backoffMs: 10 },
+        usersFile: path.join(REPO, 'config/examples/users.yaml'),
+        // Port 9 (discard) has nothing listening: the ERP is unreachable.
+        targets: {
+          erp: { baseUrl: 'http://127.0.0.1:9', user: 'bot', password: { env: 'HOME' } },
+        },
+      }),
+    );
+    const dir = path.join(dataDir, 'erp-down');
+    const invoice = path.join(REPO, 'fixtures/demo/05_2025001053_ubl.xml');
+    const ingest = await rpa('-c', config, '--data-dir', dir, 'ingest', invoice);
+    const caseId = /-> (C-[0-9a-f]{12}) failed TARGET_UNAVAILABLE/.exec(ingest.stdout)?.[1];
+    expect(caseId, ingest.stdout + ingest.stderr).toBeDefined();
+    expect(ingest.code).toBe(2);
+    const retry = await rpa(
+      '-c',
+      config,
+      '--data-dir',
+      dir,
+      'retry',
+      caseId!,
+      '--as',
+      'zz-unknown',
+    );
+    expect(retry.code).toBe(2);
+    expect(retry.stderr).toContain('User "zz-unknown" is not in the user directory [USER_UNKNOWN]');
+    const evidence = JSON.parse(
+      (await rpa('-c', config, '--data-dir', dir, 'evidence', caseId!, '--json')).stdout,
+    );
+    expect(evidence.case.state).toBe('failed');
+    const actions = evidence.audit.map((a: { action: string }) => a.action);
+    expect(actions).not.toContain('case.retried');
+    expect(actions).not.toContain('decision.refused');
+    expect(evidence.audit.map((a: { actor: string }) => a.actor)).not.toContain('zz-unknown');
+  });
+
   it('refuses a config file with an unknown key, naming it, with exit code 2', async () => {
     const config = path.join(dataDir, 'bad.yaml');
     writeFileSync(config, 'dataDir: ./x\nqueue:\n  atempts: 3\n');
     const result = await rpa('status', '--config', config);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/queue: Unrecognized key.*atempts.*\[CONFIG_INVALID\]/s);
+  });
+
+  it('refuses a data folder without a store for read-only commands, naming it and creating nothing', async () => {
+    const missing = path.join(dataDir, 'does-not-exist');
+    const empty = path.join(dataDir, 'empty');
+    mkdirSync(empty);
+    for (const args of [
+      ['audit', 'verify'],
+      ['audit', 'verify', '--json'],
+      ['status'],
+      ['status', '--json'],
+      ['evidence', 'C-000000000000'],
+      ['inbox'],
+    ]) {
+      for (const dir of [missing, empty]) {
+        const result = await rpa(...args, '--data-dir', dir);
+        expect(result.code, args.join(' ')).toBe(2);
+        expect(result.stderr).toContain(`No store in the data folder ${dir}`);
+        expect(result.stderr).toContain('[STORE_NOT_FOUND]');
+        expect(result.stdout).not.toContain('intact');
+      }
+      expect(existsSync(missing), args.join(' ')).toBe(false);
+      expect(readdirSync(empty), args.join(' ')).toEqual([]);
+    }
   });
 
   it('names an unknown case with its code', async () => {

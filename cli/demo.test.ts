@@ -69,3 +69,42 @@ describe('rpa demo run after run', () => {
     );
   }, 180_000);
 });
+
+describe('rpa demo --shadow', () => {
+  it('shows a shadow-run case as not posted, not touchless, in the demo, status and evidence', async () => {
+    const shadowFiles = path.join(work, 'shadow-in');
+    const shadowData = path.join(work, 'shadow-data');
+    mkdirSync(shadowFiles);
+    copyFileSync(path.join(DEMO, '02_INV-000468.pdf'), path.join(shadowFiles, '02_INV-000468.pdf'));
+
+    const demo = await rpa('demo', '--shadow', '--files', shadowFiles, '--data-dir', shadowData);
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stdout).toContain('Posted in this run: 0');
+    const caseId =
+      /Shadow run, filled in but not posted: 1\n {2}(C-[0-9a-f]{12}) 02_INV-000468\.pdf/.exec(
+        demo.stdout,
+      )?.[1];
+    expect(caseId, demo.stdout).toBeDefined();
+    expect(demo.stdout).toContain('Cases: 1 (shadow run, not posted 1)');
+    expect(demo.stdout).toContain('Touchless: 0 of 1 cases (0.0 %)');
+    expect(demo.stdout).toContain('Shadow run, not posted: 1');
+
+    const status = await rpa('status', '--data-dir', shadowData);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('Cases: 1 (shadow run, not posted 1)');
+    expect(status.stdout).toContain('Touchless: 0 of 1 cases');
+    expect(status.stdout).toContain(`${caseId}  shadow run, not posted  02_INV-000468.pdf`);
+    const json = JSON.parse((await rpa('status', '--json', '--data-dir', shadowData)).stdout);
+    expect(json.counts).toEqual({ approved: 1 });
+    expect(json.outcomes).toMatchObject({ cases: 1, touchless: 0, shadowRun: 1 });
+    expect(json.shadowRun).toEqual([
+      expect.objectContaining({ caseId, file: '02_INV-000468.pdf' }),
+    ]);
+
+    const evidence = await rpa('evidence', caseId!, '--data-dir', shadowData);
+    expect(evidence.code, evidence.stderr).toBe(0);
+    expect(evidence.stdout).toMatch(/Posting: shadow \(shadow run, not posted\)/);
+    expect(evidence.stdout).toMatch(/bot:post-erp case\.shadow-run/);
+    expect(evidence.stdout).not.toContain('shadow-posted');
+  }, 180_000);
+});

@@ -58,6 +58,7 @@ async function startWorld(
       targets: { erp: { baseUrl: erp.url, user: 'bot', password: { env: 'RPA_POST_STAGE_PW' } } },
       browser: { headless: true, stepTimeoutMs: more.stepTimeoutMs ?? 10_000 },
       post: { shadow: more.shadow ?? false },
+      usersFile: path.resolve(import.meta.dirname, '..', 'config', 'examples', 'users.yaml'),
       log: { console: false },
     },
   );
@@ -135,6 +136,9 @@ describe.each(['v1', 'v2'] as const)('post stage against release %s', (release) 
     expect(w.erp.listInvoices()).toEqual([]);
     expect((await getCase(w.rt.db, caseId))?.state).toBe('approved');
     expect((await getPosting(w.rt.db, caseId))?.state).toBe('shadow');
+    const actions = (await listAudit(w.rt.db, caseId)).map((e) => e.action);
+    expect(actions).toContain('case.shadow-run');
+    expect(actions).not.toContain('case.posted');
     const steps = await listSteps(w.rt.db, caseId);
     expect(steps.map((s) => s.step)).toEqual([
       'login',
@@ -242,15 +246,44 @@ describe('a failed posting', () => {
       holdCode: 'TARGET_UNAVAILABLE',
     });
     w.erp.setFaults({ errorRate: 0 });
-    expect(await retryFailedCase(w.rt, caseId, 'olga')).toBe('post');
+    expect(await retryFailedCase(w.rt, caseId, 'paul')).toBe('post');
     await w.rt.queue.waitUntilIdle();
     expect((await getCase(w.rt.db, caseId))?.state).toBe('posted');
     expect(w.erp.listInvoices().map((i) => i.invoiceNumber)).toEqual([NUMBERS[0]]);
     const retried = (await listAudit(w.rt.db, caseId)).find((e) => e.action === 'case.retried');
-    expect(retried).toMatchObject({ actor: 'olga', data: { stage: 'post' } });
-    await expect(retryFailedCase(w.rt, caseId, 'olga')).rejects.toMatchObject({
+    expect(retried).toMatchObject({ actor: 'paul', data: { stage: 'post' } });
+    await expect(retryFailedCase(w.rt, caseId, 'paul')).rejects.toMatchObject({
       code: 'CASE_STATE_CONFLICT',
     });
+  });
+});
+
+describe('retrying a failed posting', () => {
+  it('is refused to a user outside the directory and to one without the poster role', async () => {
+    const w = await startWorld('v1', { errorRate: 1 });
+    const caseId = await receive(w, XML[0]!);
+    await w.rt.queue.waitUntilIdle();
+    expect((await getCase(w.rt.db, caseId))?.state).toBe('failed');
+    w.erp.setFaults({ errorRate: 0 });
+    const before = (await listAudit(w.rt.db, caseId)).length;
+    await expect(retryFailedCase(w.rt, caseId, 'zz-unknown')).rejects.toMatchObject({
+      code: 'USER_UNKNOWN',
+    });
+    expect(await listAudit(w.rt.db, caseId)).toHaveLength(before);
+    await expect(retryFailedCase(w.rt, caseId, 'tom')).rejects.toMatchObject({
+      code: 'SOD_VIOLATION',
+      details: { rule: 'SOD_ROLE_MISSING_POSTER' },
+    });
+    const events = await listAudit(w.rt.db, caseId);
+    expect(events.map((e) => e.action)).not.toContain('case.retried');
+    expect(events.at(-1)).toMatchObject({
+      actor: 'tom',
+      action: 'decision.refused',
+      data: { action: 'retry', rule: 'SOD_ROLE_MISSING_POSTER' },
+    });
+    await w.rt.queue.waitUntilIdle();
+    expect((await getCase(w.rt.db, caseId))?.state).toBe('failed');
+    expect(w.erp.listInvoices()).toEqual([]);
   });
 });
 
@@ -269,7 +302,7 @@ describe('a refused ERP password', () => {
     );
     expect(logins).toHaveLength(1);
     process.env.RPA_POST_STAGE_PW = 'pw';
-    await retryFailedCase(w.rt, caseId, 'olga');
+    await retryFailedCase(w.rt, caseId, 'paul');
     await w.rt.queue.waitUntilIdle();
     expect((await getCase(w.rt.db, caseId))?.state).toBe('posted');
   });

@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   CONFIG_INVALID: { kind: 'system', text: 'configuration is invalid' },
   SECRET_MISSING: { kind: 'system', text: 'a secret is not set' },
   STORE_UNAVAILABLE: { kind: 'system', text: 'the database cannot be reached' },
+  STORE_NOT_FOUND: { kind: 'system', text: 'the data folder holds no store' },
   QUEUE_UNAVAILABLE: { kind: 'system', text: 'the queue backend cannot be reached' },
   MAILBOX_UNAVAILABLE: { kind: 'system', text: 'the mailbox cannot be reached' },
   BROWSER_FAILED: { kind: 'system', text: 'the browser failed' },

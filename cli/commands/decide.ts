@@ -25,7 +25,7 @@ async function withDecision(
   const user = options.as ?? process.env.RPA_USER;
   if (!user)
     throw new BusinessError('INVALID_ARGUMENT', 'Name the acting user with --as USER or RPA_USER');
-  const rt = await openRuntime(configFrom(options), command);
+  const rt = await openRuntime(configFrom(options), command, { create: false });
   try {
     await rt.queue.start(pipelineHandlers(rt));
     await act(rt, user);

@@ -11,7 +11,7 @@ import { getPosting } from '../../runner/store/postings.ts';
 import { readFileSync } from 'node:fs';
 import { REPO_ROOT, startFixtureErpProcess } from '../fixture-erp-process.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
-import { printOutcomes, summariseOutcomes } from './outcomes.ts';
+import { printOutcomes, shadowRunCaseIds, summariseOutcomes } from './outcomes.ts';
 import { resumeUnfinished, type ShadowOption, withShadow } from './run.ts';
 import { printStateCounts } from './status.ts';
 import { maskIbansIn } from '../iban-display.ts';
@@ -102,11 +102,14 @@ async function printDemoOutcome(
   const cases = await listCases(rt.db);
   // A case approved since an earlier run keeps that run's id but is posted in this one.
   const postedInRun = new Set(await casesWithActionInRun(rt.db, rt.runId, 'case.posted'));
+  const shadowIds = new Set(await shadowRunCaseIds(rt.db));
   const postedNow = [];
+  const shadowRun = [];
   for (const c of cases) {
     const posting = await getPosting(rt.db, c.id);
     if (c.state === 'posted' && postedInRun.has(c.id))
       postedNow.push(`${c.id} ${c.fileName} -> ${posting?.erpDocumentNumber}`);
+    if (c.state === 'approved' && shadowIds.has(c.id)) shadowRun.push(`${c.id} ${c.fileName}`);
     if (c.state === 'held' || c.state === 'failed') {
       console.log(
         `  ${c.state}: ${c.id} ${c.fileName}  ${c.holdCode}: ${maskIbansIn(String(c.holdReason))}`,
@@ -118,9 +121,13 @@ async function printDemoOutcome(
   for (const line of knownBefore) console.log(`  ${line}`);
   console.log(`Posted in this run: ${postedNow.length}`);
   for (const line of postedNow) console.log(`  ${line}`);
+  if (shadowRun.length > 0) {
+    console.log(`Shadow run, filled in but not posted: ${shadowRun.length}`);
+    for (const line of shadowRun) console.log(`  ${line}`);
+  }
   const counts: Record<string, number> = {};
   for (const c of cases) counts[c.state] = (counts[c.state] ?? 0) + 1;
-  printStateCounts(counts);
+  printStateCounts(counts, shadowIds.size);
   printOutcomes(await summariseOutcomes(rt.db));
   await finishRun(rt.db, rt.runId, { states: counts, posted: postedNow.length });
   console.log(`Evidence (screenshots per step): ${path.join(rt.config.dataDir, 'evidence')}`);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { maskIban, maskIbansIn } from '../iban-display.ts';
 import type { collectEvidence } from './evidence.ts';
+import { postingStateText } from './outcomes.ts';
 
 type Evidence = Awaited<ReturnType<typeof collectEvidence>>;
 
@@ -127,7 +128,7 @@ ${table(
       ? [
           [
             e.posting.target,
-            e.posting.state,
+            postingStateText(e.posting.state),
             e.posting.erpDocumentNumber,
             e.posting.attempts,
             e.posting.lastError,

@@ -10,6 +10,7 @@ import { listSteps } from '../../runner/store/steps.ts';
 import type { Db } from '../../runner/store/db.ts';
 import { writeFileSync } from 'node:fs';
 import { configFrom, type GlobalOptions, openStore } from '../open-runtime.ts';
+import { postingStateText } from './outcomes.ts';
 import { renderEvidenceHtml } from './evidence-html.ts';
 import { maskIban, maskIbansIn } from '../iban-display.ts';
 
@@ -96,7 +97,7 @@ export async function showEvidence(
       console.log(`Check ${c.result.padEnd(4)} ${c.rule}: ${maskIbansIn(c.reason)}`);
     if (e.posting)
       console.log(
-        `Posting: ${e.posting.state} ${e.posting.erpDocumentNumber ?? ''} on ${e.posting.target}`,
+        `Posting: ${postingStateText(e.posting.state)} ${e.posting.erpDocumentNumber ?? ''} on ${e.posting.target}`,
       );
     for (const s of e.steps) {
       console.log(

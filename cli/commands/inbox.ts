@@ -28,7 +28,7 @@ export interface InboxItem {
 export async function showInbox(
   options: GlobalOptions & { user?: string; json?: boolean },
 ): Promise<void> {
-  const rt = await openRuntime(configFrom(options), 'inbox');
+  const rt = await openRuntime(configFrom(options), 'inbox', { create: false });
   try {
     const items: InboxItem[] = [];
     for (const state of ['held', 'awaiting-approval'] as const) {
@@ -83,7 +83,7 @@ function invoiceOf(i: InboxItem): string {
 
 /** `rpa escalate`: one sweep of exceptions past their deadline. */
 export async function escalateNow(options: GlobalOptions): Promise<void> {
-  const rt = await openRuntime(configFrom(options), 'escalate');
+  const rt = await openRuntime(configFrom(options), 'escalate', { create: false });
   try {
     const escalated = await sweepEscalations(rt);
     console.log(`Escalated: ${escalated}`);

@@ -9,7 +9,11 @@ import { errorCodeOf, messageOf } from '../../runner/errors.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../open-runtime.ts';
 import { maskIbansIn } from '../iban-display.ts';
 
-/** `rpa ingest FILE...`: take one-off files and run them through the pipeline now. */
+/**
+ * `rpa ingest FILE...`: take one-off files and run them through the pipeline now. Exits 2 when
+ * a file was refused or a case ended `failed` (a system fault such as an unreachable ERP); a
+ * held case is an outcome for a person, not a failure of the command.
+ */
 export async function ingestFiles(files: string[], options: GlobalOptions): Promise<void> {
   const rt = await openRuntime(configFrom(options), 'ingest');
   try {
@@ -29,6 +33,7 @@ export async function ingestFiles(files: string[], options: GlobalOptions): Prom
     if (refused.length > 0) process.exitCode = 2;
     for (const r of received) {
       const c = await getCase(rt.db, r.caseId);
+      if (c?.state === 'failed') process.exitCode = 2;
       const note = r.isNew ? '' : ' (already known)';
       const hold = c?.holdCode ? ` ${c.holdCode}: ${maskIbansIn(String(c.holdReason))}` : '';
       console.log(`${printable(r.file)} -> ${r.caseId} ${c?.state}${hold}${note}`);

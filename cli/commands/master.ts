@@ -9,7 +9,7 @@ import { configFrom, type GlobalOptions, loggerFor, openStore } from '../open-ru
 
 /** `rpa master load FILE...`: vendors, orders, receipts, accounts, cost centres into the store. */
 export async function loadMasterFiles(files: string[], options: GlobalOptions): Promise<void> {
-  const db = await openStore(configFrom(options));
+  const db = await openStore(configFrom(options), { create: true });
   try {
     for (const file of files) {
       const counts = await saveMasterData(db, readMasterFile(file), path.resolve(file));
@@ -43,7 +43,7 @@ export async function syncMasterFromErp(
     browser: config.browser,
     logger: loggerFor({ ...config, log: { ...config.log, console: false } }),
   });
-  const db = await openStore(config);
+  const db = await openStore(config, { create: true });
   try {
     const source = `erp:${name}:${target.baseUrl}`;
     const counts = await saveMasterData(db, data, source);

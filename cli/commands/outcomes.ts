@@ -6,8 +6,13 @@ import { countExceptionsByCode } from '../../runner/store/exceptions.ts';
 export interface Outcomes {
   /** Cases past validation: decided by the runner or waiting for a person. */
   cases: number;
-  /** Approved or posted with no person in their audit trail. */
+  /** Approved or posted with no person in their audit trail; shadow runs are not counted. */
   touchless: number;
+  /**
+   * Approved cases a shadow run filled into the ERP without saving (posting ledger `shadow`):
+   * not posted, and not touchless postings either.
+   */
+  shadowRun: number;
   /** touchless / cases, in percent with one decimal; "0.0" without cases. */
   touchlessPercent: string;
   /**
@@ -33,15 +38,36 @@ export async function summariseOutcomes(db: Db, openOnly = false): Promise<Outco
     "SELECT DISTINCT case_id FROM audit_events WHERE case_id IS NOT NULL AND actor NOT LIKE 'bot:%'",
   );
   const touched = new Set(rows.map((r) => r.case_id));
-  const touchless = cases.filter((c) => THROUGH.includes(c.state) && !touched.has(c.id)).length;
+  const shadow = new Set(await shadowRunCaseIds(db));
+  const touchless = cases.filter(
+    (c) => THROUGH.includes(c.state) && !touched.has(c.id) && !shadow.has(c.id),
+  ).length;
   const percent = cases.length === 0 ? 0 : (touchless * 1000) / cases.length;
   return {
     cases: cases.length,
     touchless,
     touchlessPercent: (Math.round(percent) / 10).toFixed(1),
+    shadowRun: shadow.size,
     exceptionsByReason: await countReasons(db, openOnly, cases),
     openOnly,
   };
+}
+
+/** The cases a shadow run filled in without saving that are still waiting in `approved`. */
+export async function shadowRunCaseIds(db: Db): Promise<string[]> {
+  const rows = await db.query<{ case_id: string }>(
+    `SELECT p.case_id FROM postings p JOIN cases c ON c.id = p.case_id
+     WHERE p.state = 'shadow' AND c.state = 'approved' ORDER BY p.case_id`,
+  );
+  return rows.map((r) => r.case_id);
+}
+
+/** How shadow-run cases are named wherever people read them. */
+export const SHADOW_RUN_LABEL = 'shadow run, not posted';
+
+/** A posting ledger state as people read it: a shadow run is said not to be a posting. */
+export function postingStateText(state: string): string {
+  return state === 'shadow' ? `shadow (${SHADOW_RUN_LABEL})` : state;
 }
 
 async function countReasons(
@@ -60,6 +86,10 @@ async function countReasons(
 
 export function printOutcomes(o: Outcomes): void {
   console.log(`Touchless: ${o.touchless} of ${o.cases} cases (${o.touchlessPercent} %)`);
+  if (o.shadowRun > 0)
+    console.log(
+      `Shadow run, not posted: ${o.shadowRun} (filled in and photographed in the ERP, never saved; not counted as touchless)`,
+    );
   const reasons = Object.entries(o.exceptionsByReason).sort(([, a], [, b]) => b - a);
   const heading = o.openOnly ? 'Open exceptions by reason' : 'Exceptions by reason';
   console.log(`${heading}: ${reasons.length === 0 ? 'none' : ''}`);

@@ -99,7 +99,7 @@ async function overrideChain(rt: Runtime, c: CaseRecord) {
 }
 
 /** Who did what to the case, in the vocabulary of the segregation rules (`corrected`, ...). */
-async function historyOf(rt: Runtime, caseId: string) {
+export async function historyOf(rt: Runtime, caseId: string) {
   const events = await listAudit(rt.db, caseId);
   return events.map((e) => ({ actor: e.actor, action: e.action.replace(/^case\./, '') }));
 }
@@ -239,7 +239,7 @@ async function requireState(rt: Runtime, caseId: string, states: CaseState[], ac
 }
 
 /** Records the refusal, then throws it: a refused attempt is part of the trail. */
-async function refuse(
+export async function refuse(
   rt: Runtime,
   c: CaseRecord,
   user: string,

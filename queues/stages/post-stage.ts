@@ -76,7 +76,9 @@ export async function runPostStage(rt: Runtime, payload: StagePayload): Promise<
 
 /**
  * Shadow mode (P6): the bot fills and photographs every field but never saves. The ledger says
- * `shadow` and the case stays approved, so a later live run posts it for real.
+ * `shadow` and the case stays approved, so a later live run posts it for real. The audit action
+ * is `case.shadow-run`, a name nobody reads as a posting; status and the demo show such cases
+ * as "shadow run, not posted" and do not count them as touchless.
  */
 async function shadowPost(rt: Runtime, c: CaseRecord, payload: StagePayload): Promise<void> {
   const result = await postWithLedger(rt, c, payload, true);
@@ -88,7 +90,7 @@ async function shadowPost(rt: Runtime, c: CaseRecord, payload: StagePayload): Pr
       runId: payload.runId,
       caseId: c.id,
       actor: `bot:post-${targetName}`,
-      action: 'case.shadow-posted',
+      action: 'case.shadow-run',
       data: {
         target: targetName,
         release: result.release,

@@ -1,8 +1,11 @@
+import { canAct } from '../../bots/route/index.ts';
 import { appendAudit, listAudit } from '../../runner/audit.ts';
 import { BusinessError } from '../../runner/errors.ts';
 import { type CaseState, getCase, setCaseState } from '../../runner/store/cases.ts';
 import { STAGES, type Stage } from '../names.ts';
 import type { Runtime } from '../runtime.ts';
+import { historyOf, refuse } from './decide.ts';
+import { rolesOf } from './policy-of.ts';
 
 /** The state a case is in while it waits for each stage. */
 const STATE_BEFORE: Record<Stage, CaseState> = {
@@ -17,7 +20,13 @@ const STATE_BEFORE: Record<Stage, CaseState> = {
  * back on the queue of the stage it failed in, once the cause is mended. Posting again is safe:
  * the posting ledger and the search in the ERP come first. Recorded with who asked.
  *
- * @throws BusinessError CASE_NOT_FOUND, or CASE_STATE_CONFLICT when the case has not failed.
+ * The acting user must be in the user directory. Retrying a posting sends the case into the
+ * ERP, so it needs what posting needs (the poster role, and not having approved, created or
+ * corrected the case: {@link canAct}); retrying an earlier stage needs a clerk or an admin, as
+ * correcting does. A refusal is audited as approvals' refusals are; an unknown user is not.
+ *
+ * @throws BusinessError CASE_NOT_FOUND, CASE_STATE_CONFLICT when the case has not failed,
+ *   USER_UNKNOWN, or NOT_AUTHORISED / SOD_VIOLATION naming the rule that refused.
  * @returns the stage the case goes back to.
  */
 export async function retryFailedCase(rt: Runtime, caseId: string, user: string): Promise<Stage> {
@@ -29,7 +38,14 @@ export async function retryFailedCase(rt: Runtime, caseId: string, user: string)
       `Case ${caseId} is ${found.state}, not failed: only a failed case is retried`,
     );
   }
+  const roles = rolesOf(rt, user);
   const stage = await failedStage(rt, caseId);
+  if (stage === 'post') {
+    const verdict = canAct(user, 'post', await historyOf(rt, caseId), roles);
+    if (!verdict.allowed) await refuse(rt, found, user, 'retry', 'SOD_VIOLATION', verdict.rule!);
+  } else if (!roles.some((r) => r === 'clerk' || r === 'admin')) {
+    await refuse(rt, found, user, 'retry', 'NOT_AUTHORISED', 'RETRY_NEEDS_CLERK_OR_ADMIN');
+  }
   await rt.db.transaction(async (tx) => {
     await setCaseState(tx, caseId, STATE_BEFORE[stage]);
     await appendAudit(tx, {
