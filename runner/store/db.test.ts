@@ -108,8 +108,9 @@ describe.each(engines)('store on %s', (_name, open) => {
     await Promise.all(
       Array.from({ length: 8 }, (_, i) => appendAudit(db, { actor: 'w', action: `a${i}` })),
     );
-    // The case opened above has no event yet; the product writes one with every arrival.
-    await appendAudit(db, { caseId: caseIdFor(doc.sha256), actor: 'w', action: 'received' });
+    // The case above was opened and posted without events; the product writes one with every
+    // arrival, and its posting's event with the ledger's "posted" in one transaction.
+    await appendAudit(db, { caseId: caseIdFor(doc.sha256), actor: 'w', action: 'case.posted' });
     expect(await verifyAuditChain(db)).toEqual({ isIntact: true, eventCount: 9 });
   });
 });
