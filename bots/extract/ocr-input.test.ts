@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { afterAll, describe, expect, it } from 'vitest';
+import { errorCodeOf } from '../../runner/errors.ts';
 import { silentLogger } from '../../runner/logger.ts';
 import { closeExtractors, extractDocument } from './index.ts';
 import { OcrPool } from './ocr-pool.ts';
@@ -73,5 +74,15 @@ describe('OCR input handling', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('refuses a blank scan with NO_TEXT, naming the file', async () => {
+    const blank = { width: 1200, height: 1600, pixels: new Uint8Array(1200 * 1600).fill(255) };
+    const error = await extractDocument(
+      { bytes: encodeTiff([blank]), fileName: 'blank.tif' },
+      options,
+    ).catch((e: unknown) => e);
+    expect(errorCodeOf(error)).toBe('NO_TEXT');
+    expect((error as Error).message).toBe('blank.tif: no text could be read from the document');
   });
 });
