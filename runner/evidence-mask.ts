@@ -30,24 +30,29 @@ export async function maskForEvidence(page: Page, selectors: Selectors): Promise
     installs.set(key, covered);
   }
   const styled = await covered;
-  if (styled.size === 0) installs.delete(key); // not installed: try again next time
+  // Not installed (the page was between documents): painting covers this posting, and the
+  // next one tries again. A map with nothing CSS can style is not asked again.
+  if (!styled) installs.delete(key);
   const painted = [...selectors.maskCandidates()]
-    .filter(([, candidates]) => !candidates.every((s) => styled.has(s)))
+    .filter(([, candidates]) => !candidates.every((s) => styled?.has(s)))
     .map(([name]) => name);
   return () => selectors.maskLocators(page, painted);
 }
 
-const installed = new WeakMap<Page, Map<string, Promise<Set<string>>>>();
+const installed = new WeakMap<Page, Map<string, Promise<Set<string> | null>>>();
 
-/** Adds the style sheet to future documents and to the ones open now; returns what it covers. */
-async function install(page: Page, elements: Map<string, string[]>): Promise<Set<string>> {
+/**
+ * Adds the style sheet to future documents and to the ones open now; returns the selectors it
+ * covers, or null when the page could not be asked which selectors its CSS understands.
+ */
+async function install(page: Page, elements: Map<string, string[]>): Promise<Set<string> | null> {
   const all = [...new Set([...elements.values()].flat())];
   if (all.length === 0) return new Set();
   let valid: string[];
   try {
     valid = await page.evaluate(nativeCss, all);
   } catch {
-    return new Set(); // the page was between documents: painting covers this shot
+    return null;
   }
   if (valid.length === 0) return new Set();
   const arg = { selectors: valid, colour: MASK_COLOUR_CSS };
