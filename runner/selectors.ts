@@ -220,9 +220,9 @@ export class Selectors {
    * painting over in screenshots.
    */
   maskLocators(page: Page, only?: readonly string[]): Locator[] {
-    return [...this.maskCandidates().keys()]
-      .filter((name) => !only || only.includes(name))
-      .map((name) => anyOf(page, this.enterAny(page, name), this.candidates(name, {})));
+    return [...this.maskCandidates()]
+      .filter(([name]) => !only || only.includes(name))
+      .map(([name, candidates]) => anyOf(page, this.enterAny(page, name), candidates));
   }
 
   /** Each element flagged `mask`, with its selectors. */
